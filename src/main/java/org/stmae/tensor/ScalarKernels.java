@@ -36,4 +36,151 @@ public final class ScalarKernels {
             }
         }
     }
+
+    // ---- elementwise -------------------------------------------------------------------------
+
+    /** Binary elementwise operators; a run reads a and b with step 0 (broadcast) or 1. */
+    public enum Binary { ADD, SUB, MUL, DIV }
+
+    /** out[oo + i] = a[ao + i*as] OP b[bo + i*bs] for i in [0, n); as, bs in {0, 1}. */
+    public static void binaryRun(Binary op, float[] a, int ao, int as, float[] b, int bo, int bs,
+                                 float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            float x = a[ao + i * as], y = b[bo + i * bs];
+            out[oo + i] = switch (op) {
+                case ADD -> x + y;
+                case SUB -> x - y;
+                case MUL -> x * y;
+                case DIV -> x / y;
+            };
+        }
+    }
+
+    /**
+     * Accumulates a run of src into dst: with {@code ds == 1}, dst[do + i] += src[so + i];
+     * with {@code ds == 0} (dst broadcast along the run), dst[do] += sum_i src[so + i].
+     * Reduces a gradient to the shape of a broadcast operand.
+     */
+    public static void accumulateRun(float[] src, int so, float[] dst, int dOff, int ds, int n) {
+        if (ds == 0) {
+            float s = 0;
+            for (int i = 0; i < n; i++) s += src[so + i];
+            dst[dOff] += s;
+        } else {
+            for (int i = 0; i < n; i++) dst[dOff + i] += src[so + i];
+        }
+    }
+
+    /** dst[i] += alpha * src[i]. */
+    public static void axpy(float alpha, float[] src, float[] dst, int n) {
+        for (int i = 0; i < n; i++) dst[i] += alpha * src[i];
+    }
+
+    // ---- GELU, exact erf form ----------------------------------------------------------------
+
+    private static final double INV_SQRT2 = 0.7071067811865476;
+    private static final double INV_SQRT_2PI = 0.3989422804014327;
+
+    /** out = x * Phi(x), Phi(x) = (1 + erf(x / sqrt 2)) / 2 (PyTorch nn.GELU, approximate='none'). */
+    public static void geluForward(float[] x, float[] out, int n) {
+        for (int i = 0; i < n; i++) {
+            double v = x[i];
+            out[i] = (float) (v * 0.5 * (1.0 + Erf.erf(v * INV_SQRT2)));
+        }
+    }
+
+    /** dx += dout * (Phi(x) + x * phi(x)), phi the standard normal density. */
+    public static void geluBackward(float[] dout, float[] x, float[] dx, int n) {
+        for (int i = 0; i < n; i++) {
+            double v = x[i];
+            double cdf = 0.5 * (1.0 + Erf.erf(v * INV_SQRT2));
+            double pdf = INV_SQRT_2PI * Math.exp(-0.5 * v * v);
+            dx[i] += (float) (dout[i] * (cdf + v * pdf));
+        }
+    }
+
+    // ---- softmax over the last axis ----------------------------------------------------------
+
+    /** Row-wise softmax of a [rows, d] block, max-subtracted so exp never overflows. */
+    public static void softmaxForward(float[] x, float[] out, int rows, int d) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * d;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < d; j++) max = Math.max(max, x[o + j]);
+            float sum = 0;
+            for (int j = 0; j < d; j++) {
+                float e = (float) Math.exp(x[o + j] - max);
+                out[o + j] = e;
+                sum += e;
+            }
+            float inv = 1f / sum;
+            for (int j = 0; j < d; j++) out[o + j] *= inv;
+        }
+    }
+
+    /** dx += y * (dy - sum_j dy_j y_j), with y the forward output. */
+    public static void softmaxBackward(float[] dout, float[] y, float[] dx, int rows, int d) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * d;
+            float dot = 0;
+            for (int j = 0; j < d; j++) dot += dout[o + j] * y[o + j];
+            for (int j = 0; j < d; j++) dx[o + j] += y[o + j] * (dout[o + j] - dot);
+        }
+    }
+
+    // ---- layer norm over the last axis -------------------------------------------------------
+
+    /**
+     * out = (x - mean) * rstd * w + b per row of [rows, d], with the biased variance and
+     * rstd = 1 / sqrt(var + eps), as torch.nn.LayerNorm. mean and rstd (length rows) are saved
+     * for the backward pass when not null.
+     */
+    public static void layerNormForward(float[] x, float[] w, float[] b, float[] out,
+                                        float[] mean, float[] rstd, int rows, int d, float eps) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * d;
+            float m = 0;
+            for (int j = 0; j < d; j++) m += x[o + j];
+            m /= d;
+            float v = 0;
+            for (int j = 0; j < d; j++) {
+                float c = x[o + j] - m;
+                v += c * c;
+            }
+            v /= d;
+            float s = (float) (1.0 / Math.sqrt(v + eps));
+            for (int j = 0; j < d; j++) out[o + j] = (x[o + j] - m) * s * w[j] + b[j];
+            if (mean != null) mean[r] = m;
+            if (rstd != null) rstd[r] = s;
+        }
+    }
+
+    /**
+     * Accumulates the layer-norm gradients. With xhat = (x - mean) * rstd and g = dout * w:
+     * dx += rstd * (g - mean(g) - xhat * mean(g * xhat)); dw += dout * xhat; db += dout.
+     * dx, dw or db may be null when not needed.
+     */
+    public static void layerNormBackward(float[] dout, float[] x, float[] w, float[] mean, float[] rstd,
+                                         float[] dx, float[] dw, float[] db, int rows, int d) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * d;
+            float m = mean[r], s = rstd[r];
+            float gMean = 0, gxMean = 0;
+            for (int j = 0; j < d; j++) {
+                float xhat = (x[o + j] - m) * s;
+                float g = dout[o + j] * w[j];
+                gMean += g;
+                gxMean += g * xhat;
+                if (dw != null) dw[j] += dout[o + j] * xhat;
+                if (db != null) db[j] += dout[o + j];
+            }
+            gMean /= d;
+            gxMean /= d;
+            if (dx != null)
+                for (int j = 0; j < d; j++) {
+                    float xhat = (x[o + j] - m) * s;
+                    dx[o + j] += s * (dout[o + j] * w[j] - gMean - xhat * gxMean);
+                }
+        }
+    }
 }
