@@ -1,0 +1,15 @@
+package org.stmae.autograd;
+
+import org.stmae.tensor.Kernels;
+import org.stmae.tensor.Tensor;
+
+/** GELU in the exact form x * Phi(x) with Phi from erf (nn.GELU(approximate='none')). */
+public final class Gelu {
+    private Gelu() {}
+
+    public static Var gelu(Var x) {
+        Tensor out = Tensor.zeros(x.shape());
+        Kernels.geluForward(x.value.data, out.data, out.size());
+        return Var.of(out, "gelu", g -> Kernels.geluBackward(g.data, x.value.data, x.gradData(), g.size()), x);
+    }
+}
