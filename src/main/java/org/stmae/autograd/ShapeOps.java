@@ -42,6 +42,16 @@ public final class ShapeOps {
         return permute(x, perm);
     }
 
+    /** Repeats x along its size-1 axes to {@code shape} (torch.expand, but copying). */
+    public static Var expand(Var x, int... shape) {
+        int[] xs = x.shape();
+        int[] outShape = Shapes.broadcast("expand", xs, shape);
+        if (!Arrays.equals(outShape, shape))
+            throw new IllegalArgumentException("expand: cannot expand " + Shapes.str(xs) + " to " + Shapes.str(shape));
+        Tensor out = Elementwise.binary("expand", org.stmae.tensor.ScalarKernels.Binary.ADD, Tensor.zeros(shape), x.value);
+        return Var.of(out, "expand", g -> Elementwise.gradTo(x, g), x);
+    }
+
     /** Joins tensors along an axis; every other axis must agree. */
     public static Var concat(int axis, Var... xs) {
         int[] first = xs[0].shape();

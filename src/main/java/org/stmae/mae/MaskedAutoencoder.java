@@ -1,0 +1,192 @@
+package org.stmae.mae;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.stmae.autograd.Elementwise;
+import org.stmae.autograd.IndexOps;
+import org.stmae.autograd.MaskedMse;
+import org.stmae.autograd.Parameter;
+import org.stmae.autograd.ShapeOps;
+import org.stmae.autograd.Var;
+import org.stmae.mae.MaeConfig.PosEmbed;
+import org.stmae.masking.CubeMasking;
+import org.stmae.masking.FrameMasking;
+import org.stmae.masking.Mask;
+import org.stmae.masking.MaskingStrategy;
+import org.stmae.masking.RandomMasking;
+import org.stmae.masking.TubeMasking;
+import org.stmae.nn.Block;
+import org.stmae.nn.Linear;
+import org.stmae.nn.Norm;
+import org.stmae.nn.Params;
+import org.stmae.tensor.Tensor;
+
+/**
+ * The MAE-ST / VideoMAE pre-training model: patch embedding, masking, a ViT encoder on the
+ * visible tokens, a small ViT decoder on encoded plus mask tokens, and the masked MSE on
+ * (normalised) pixels. Parameters carry mae_st's state_dict names. SPEC.md (model) states
+ * every step; the forward pass reads as the paper's three stages.
+ */
+public final class MaskedAutoencoder {
+    public final MaeConfig cfg;
+    public final Params params = new Params();
+
+    private final Parameter patchWeight, patchBias, clsToken, encoderMaskToken, maskToken, decoderClsToken;
+    private final PositionTable pos, decoderPos;
+    private final List<Block> blocks = new ArrayList<>(), decoderBlocks = new ArrayList<>();
+    private final Norm norm, decoderNorm;
+    private final Linear decoderEmbed, decoderPred;
+
+    /** What one forward pass produced; {@code loss} is the node to call backward() on. */
+    public record Output(Var loss, Var pred, Tensor target, Var latent, Var patchEmbed, Mask mask) {}
+
+    public MaskedAutoencoder(MaeConfig cfg) {
+        this.cfg = cfg;
+        int d = cfg.embedDim(), dd = cfg.decoderEmbedDim(), t = cfg.tPatchSize(), p = cfg.patchSize();
+        boolean cls = cfg.clsEmbed(), dense = cfg.encoderMaskTokens();
+        // Registration order follows mae_st's __init__, so names list in named_parameters() order.
+        patchWeight = params.create("patch_embed.proj.weight", d, cfg.inChans(), t, p, p);
+        patchBias = params.create("patch_embed.proj.bias", d);
+        clsToken = cls ? params.create("cls_token", 1, 1, d) : null;
+        encoderMaskToken = dense ? params.create("encoder_mask_token", 1, 1, d) : null;
+        pos = new PositionTable(cfg, params, "", d);
+        for (int i = 0; i < cfg.depth(); i++)
+            blocks.add(new Block(params, "blocks." + i, d, cfg.numHeads(), cfg.mlpHidden(d), cfg.qkvBias(), cfg.normEps()));
+        norm = new Norm(params, "norm", d, cfg.normEps());
+        decoderEmbed = new Linear(params, "decoder_embed", d, dd, true);
+        maskToken = dense ? null : params.create("mask_token", 1, 1, dd);
+        decoderClsToken = cls ? params.create("decoder_cls_token", 1, 1, dd) : null;
+        decoderPos = new PositionTable(cfg, params, "decoder_", dd);
+        for (int i = 0; i < cfg.decoderDepth(); i++)
+            decoderBlocks.add(new Block(params, "decoder_blocks." + i, dd, cfg.decoderNumHeads(), cfg.mlpHidden(dd), cfg.qkvBias(), cfg.normEps()));
+        decoderNorm = new Norm(params, "decoder_norm", dd, cfg.normEps());
+        decoderPred = new Linear(params, "decoder_pred", dd, cfg.predDim(), true);
+    }
+
+    /** The masking strategy the config names. */
+    public static MaskingStrategy masking(MaeConfig cfg) {
+        int gt = cfg.gridT(), hw = cfg.gridH() * cfg.gridW();
+        return switch (cfg.maskType()) {
+            case RANDOM -> new RandomMasking(gt * hw, cfg.maskRatio());
+            case TUBE -> new TubeMasking(gt, hw, cfg.maskRatio());
+            case FRAME -> new FrameMasking(gt, hw, cfg.maskRatio());
+            case CUBE -> new CubeMasking(gt, cfg.gridH(), cfg.gridW(), cfg.maskRatio());
+        };
+    }
+
+    /** Encoder, decoder and loss on input [N, C, T, H, W] under the given mask. */
+    public Output forward(Tensor input, Mask mask) {
+        checkInput(input);
+        Var embedded = patchEmbed(input);
+        Var latent = cfg.encoderMaskTokens() ? encodeDense(embedded, mask) : encode(embedded, mask);
+        Var pred = decode(latent, mask);
+        Tensor target = Targets.target(cfg, input);
+        Var loss = MaskedMse.maskedMse(pred, target, mask.mask());
+        return new Output(loss, pred, target, latent, embedded, mask);
+    }
+
+    private void checkInput(Tensor input) {
+        int[] s = input.shape();
+        if (s.length != 5 || s[1] != cfg.inChans() || s[2] != cfg.numFrames() || s[3] != cfg.imgSize() || s[4] != cfg.imgSize())
+            throw new IllegalArgumentException("model input " + java.util.Arrays.toString(s) + " is not [N, " + cfg.inChans() + ", "
+                    + cfg.numFrames() + ", " + cfg.imgSize() + ", " + cfg.imgSize() + "]");
+    }
+
+    /**
+     * The Conv3d patch embedding as a matmul on patch vectors: the (c, t, y, x) weight is permuted
+     * to the (t, y, x, c) patch-vector order. [N, C, T, H, W] -> [N, L, D].
+     */
+    public Var patchEmbed(Tensor input) {
+        int d = cfg.embedDim();
+        Var w = ShapeOps.reshape(ShapeOps.permute(patchWeight, 0, 2, 3, 4, 1), d, cfg.patchDim());
+        return org.stmae.autograd.MatMul.linear(Var.constant(Patchify.patchify(input, cfg.patchSize(), cfg.tPatchSize())), w, patchBias);
+    }
+
+    /** Sparse encoder: visible tokens only, in ids_keep order. Returns [N, K, D] after norm. */
+    private Var encode(Var x, Mask mask) {
+        // Adding positions before the gather equals gathering both, element by element.
+        Var tokens = IndexOps.gather(Elementwise.add(x, pos.patchTable()), 1, mask.idsKeep());
+        return runBlocks(tokens, clsToken, pos, blocks, norm);
+    }
+
+    /** Dense "encoder with [M]": masked positions replaced by encoder_mask_token. [N, L, D]. */
+    private Var encodeDense(Var x, Mask mask) {
+        int n = mask.batch(), l = mask.numTokens();
+        Tensor keepW = Tensor.zeros(n, l, 1), maskW = Tensor.zeros(n, l, 1);
+        for (int i = 0; i < n * l; i++) {
+            maskW.data[i] = mask.mask().data[i];
+            keepW.data[i] = 1f - mask.mask().data[i];
+        }
+        // x * (1 - m) + token * m with m in {0, 1} is an exact replacement.
+        Var replaced = Elementwise.add(Elementwise.mul(x, Var.constant(keepW)), Elementwise.mul(encoderMaskToken, Var.constant(maskW)));
+        return runBlocks(Elementwise.add(replaced, pos.patchTable()), clsToken, pos, blocks, norm);
+    }
+
+    /** Decoder: embed, fill in mask tokens, restore token order, blocks, prediction head. */
+    private Var decode(Var latent, Mask mask) {
+        Var x = decoderEmbed.forward(latent);
+        if (!cfg.encoderMaskTokens()) {
+            int n = mask.batch(), l = mask.numTokens(), k = mask.lenKeep();
+            Var fill = ShapeOps.expand(maskToken, n, l - k, cfg.decoderEmbedDim());
+            x = IndexOps.gather(ShapeOps.concat(1, x, fill), 1, mask.idsRestore());
+        }
+        x = Elementwise.add(x, decoderPos.patchTable());
+        return decoderPred.forward(dropClass(runBlocksRaw(x, decoderClsToken, decoderPos, decoderBlocks, decoderNorm)));
+    }
+
+    private Var runBlocks(Var tokens, Parameter cls, PositionTable table, List<Block> stack, Norm finalNorm) {
+        return dropClass(runBlocksRaw(tokens, cls, table, stack, finalNorm));
+    }
+
+    /** Prepends the class token (with its position) when configured, then blocks and norm. */
+    private Var runBlocksRaw(Var tokens, Parameter cls, PositionTable table, List<Block> stack, Norm finalNorm) {
+        Var x = tokens;
+        if (cfg.clsEmbed()) {
+            int n = tokens.size(0), width = tokens.size(2);
+            Var clsRow = table.classRow() == null ? cls : Elementwise.add(cls, table.classRow());
+            x = ShapeOps.concat(1, ShapeOps.expand(clsRow, n, 1, width), x);
+        }
+        for (Block b : stack) x = b.forward(x);
+        return finalNorm.forward(x);
+    }
+
+    private Var dropClass(Var x) {
+        return cfg.clsEmbed() ? ShapeOps.narrow(x, 1, 1, x.size(1) - 1) : x;
+    }
+
+    /** The learned (separable or joint) or fixed sin-cos positions of one stack. */
+    static final class PositionTable {
+        private final MaeConfig cfg;
+        private final Parameter spatial, temporal, cls, joint;
+        private final Tensor fixed;
+        private final int width;
+
+        PositionTable(MaeConfig cfg, Params params, String prefix, int width) {
+            this.cfg = cfg;
+            this.width = width;
+            int hw = cfg.gridH() * cfg.gridW(), l = cfg.numPatches();
+            boolean learned = cfg.posEmbed() == PosEmbed.LEARNED, sep = learned && cfg.sepPosEmbed();
+            spatial = sep ? params.create(prefix + "pos_embed_spatial", 1, hw, width) : null;
+            temporal = sep ? params.create(prefix + "pos_embed_temporal", 1, cfg.gridT(), width) : null;
+            cls = sep && cfg.clsEmbed() ? params.create(prefix + "pos_embed_class", 1, 1, width) : null;
+            joint = learned && !sep ? params.create(prefix + "pos_embed", 1, l + (cfg.clsEmbed() ? 1 : 0), width) : null;
+            fixed = learned ? null : SinCos.table(l, width).reshape(1, l, width);
+        }
+
+        /** [1, L, width] in token order: spatial[s] + temporal[t] when separable. */
+        Var patchTable() {
+            int gt = cfg.gridT(), hw = cfg.gridH() * cfg.gridW();
+            if (fixed != null) return Var.constant(fixed);
+            if (joint != null) return cfg.clsEmbed() ? ShapeOps.narrow(joint, 1, 1, cfg.numPatches()) : joint;
+            Var s = ShapeOps.reshape(spatial, 1, 1, hw, width), t = ShapeOps.reshape(temporal, 1, gt, 1, width);
+            return ShapeOps.reshape(Elementwise.add(s, t), 1, gt * hw, width);
+        }
+
+        /** [1, 1, width] position of the class token, or null (none with the fixed table). */
+        Var classRow() {
+            if (cls != null) return cls;
+            if (joint != null && cfg.clsEmbed()) return ShapeOps.narrow(joint, 1, 0, 1);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package org.stmae.mae;
+
+import org.stmae.tensor.Shapes;
+import org.stmae.tensor.Tensor;
+
+/**
+ * Cutting clips into spacetime patches and back (SPEC.md, patches).
+ *
+ * <p>Token order is (t, y, x): token l = (ti H' + hi) W' + wi. Within a patch the vector order
+ * is (time-in-patch, row, column, channel) with the channel fastest:
+ * k = ((ui p + py) p + px) C + c holds video[n, c, ti u + ui, hi p + py, wi p + px].
+ */
+public final class Patchify {
+    private Patchify() {}
+
+    /** video [N, C, T, H, W] -> [N, (T/u)(H/p)(W/p), u p p C]. */
+    public static Tensor patchify(Tensor video, int p, int u) {
+        int[] s = video.shape();
+        if (s.length != 5 || s[3] % p != 0 || s[4] % p != 0 || s[2] % u != 0)
+            throw new IllegalArgumentException("patchify: video " + Shapes.str(s) + " is not [N, C, T, H, W] divisible by patch " + u + "x" + p + "x" + p);
+        int n = s[0], c = s[1], t = s[2], h = s[3], w = s[4];
+        int gt = t / u, gh = h / p, gw = w / p, dim = u * p * p * c;
+        Tensor out = Tensor.zeros(n, gt * gh * gw, dim);
+        float[] src = video.data, dst = out.data;
+        int o = 0;
+        for (int b = 0; b < n; b++)
+            for (int ti = 0; ti < gt; ti++)
+                for (int hi = 0; hi < gh; hi++)
+                    for (int wi = 0; wi < gw; wi++)
+                        for (int ui = 0; ui < u; ui++)
+                            for (int py = 0; py < p; py++)
+                                for (int px = 0; px < p; px++)
+                                    for (int ch = 0; ch < c; ch++)
+                                        dst[o++] = src[(((b * c + ch) * t + ti * u + ui) * h + hi * p + py) * w + wi * p + px];
+        return out;
+    }
+
+    /** The exact inverse of {@link #patchify}: [N, L, u p p C] -> [N, C, T, H, W]. */
+    public static Tensor unpatchify(Tensor x, int c, int t, int h, int w, int p, int u) {
+        int[] s = x.shape();
+        int gt = t / u, gh = h / p, gw = w / p;
+        if (s.length != 3 || s[1] != gt * gh * gw || s[2] != u * p * p * c)
+            throw new IllegalArgumentException("unpatchify: " + Shapes.str(s) + " is not [N, " + gt * gh * gw + ", " + u * p * p * c + "]");
+        int n = s[0];
+        Tensor out = Tensor.zeros(n, c, t, h, w);
+        float[] src = x.data, dst = out.data;
+        int o = 0;
+        for (int b = 0; b < n; b++)
+            for (int ti = 0; ti < gt; ti++)
+                for (int hi = 0; hi < gh; hi++)
+                    for (int wi = 0; wi < gw; wi++)
+                        for (int ui = 0; ui < u; ui++)
+                            for (int py = 0; py < p; py++)
+                                for (int px = 0; px < p; px++)
+                                    for (int ch = 0; ch < c; ch++)
+                                        dst[(((b * c + ch) * t + ti * u + ui) * h + hi * p + py) * w + wi * p + px] = src[o++];
+        return out;
+    }
+
+    /** The frames {@code index} of video [N, C, T, H, W], in that order: [N, C, index.length, H, W]. */
+    public static Tensor selectFrames(Tensor video, int[] index) {
+        int[] s = video.shape();
+        int n = s[0], c = s[1], t = s[2], hw = s[3] * s[4];
+        Tensor out = Tensor.zeros(n, c, index.length, s[3], s[4]);
+        for (int b = 0; b < n * c; b++)
+            for (int i = 0; i < index.length; i++)
+                System.arraycopy(video.data, (b * t + index[i]) * hw, out.data, (b * index.length + i) * hw, hw);
+        return out;
+    }
+
+    /**
+     * mae_st's target frames: torch.linspace(0, T-1, predTDim) in float32 on the CPU, truncated
+     * to integers ([0, 2, 4, 6, 8, 10, 12, 15] for 16 frames and 8 targets).
+     */
+    public static int[] targetFrameIndex(int numFrames, int predTDim) {
+        float[] v = torchLinspace(0f, numFrames - 1, predTDim);
+        int[] idx = new int[predTDim];
+        for (int i = 0; i < predTDim; i++) idx[i] = (int) v[i];
+        return idx;
+    }
+
+    /**
+     * PyTorch 1.13's CPU float32 linspace, bit for bit (SPEC.md, target frames): the scalar
+     * formula rounds step*i + start once (a fused multiply-add), counting from the end for the
+     * upper half; from 16 points on, blocks of 8 start from a fused base and add k*step with two
+     * roundings, while a pair of blocks still fits; the remaining points use the scalar formula.
+     */
+    public static float[] torchLinspace(float start, float end, int steps) {
+        float[] out = new float[steps];
+        if (steps == 1) {
+            out[0] = start;
+            return out;
+        }
+        float step = (end - start) / (steps - 1);
+        int halfway = steps / 2;
+        int vectorized = steps >= 16 ? steps / 16 * 16 : 0;
+        for (int j = 0; j < vectorized; j += 8) {
+            float base = fused(start, end, step, steps, halfway, j);
+            for (int k = 0; k < 8; k++) out[j + k] = base + (float) k * step;
+        }
+        for (int i = vectorized; i < steps; i++) out[i] = fused(start, end, step, steps, halfway, i);
+        return out;
+    }
+
+    private static float fused(float start, float end, float step, int steps, int halfway, int i) {
+        // In double both the product and the sum are exact, so one cast rounds once, like an FMA.
+        return i < halfway ? (float) ((double) step * i + start) : (float) (end - (double) step * (steps - 1 - i));
+    }
+}

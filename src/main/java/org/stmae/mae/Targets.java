@@ -1,0 +1,76 @@
+package org.stmae.mae;
+
+import org.stmae.mae.MaeConfig.TargetNorm;
+import org.stmae.tensor.Tensor;
+
+/**
+ * What the decoder regresses (SPEC.md, targets): the target frames of the input clip, patchified
+ * with depth u, and with {@code norm_pix_loss} normalised per patch in one of two conventions.
+ */
+public final class Targets {
+    private Targets() {}
+
+    /** The eps of both norm-pix conventions; fixed in both official codes (not norm_eps). */
+    public static final double NORM_PIX_EPS = 1e-6;
+
+    /** ImageNet statistics that VideoMAE un-normalises its input with before building targets. */
+    public static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
+    public static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
+
+    /** input [N, C, T, H, W] (as the model receives it) -> target [N, L, pred_dim]. */
+    public static Tensor target(MaeConfig cfg, Tensor input) {
+        Tensor clip = Patchify.selectFrames(input, Patchify.targetFrameIndex(cfg.numFrames(), cfg.predTDim()));
+        if (!cfg.normPixLoss()) return Patchify.patchify(clip, cfg.patchSize(), cfg.tPredPatchSize());
+        if (cfg.targetNorm() == TargetNorm.MAE_ST) {
+            Tensor t = Patchify.patchify(clip, cfg.patchSize(), cfg.tPredPatchSize());
+            normalise(t.data, t.size() / cfg.predDim(), cfg.predDim(), 1);
+            return t;
+        }
+        if (cfg.inChans() == 3) clip = unnormaliseImageNet(clip);
+        Tensor t = Patchify.patchify(clip, cfg.patchSize(), cfg.tPredPatchSize());
+        normalise(t.data, t.size() / cfg.predDim(), cfg.predDim(), cfg.inChans());
+        return t;
+    }
+
+    /** clip * std + mean per channel, in float32: one multiply, then one add (as VideoMAE). */
+    static Tensor unnormaliseImageNet(Tensor clip) {
+        int[] s = clip.shape();
+        int plane = s[2] * s[3] * s[4];
+        Tensor out = Tensor.zeros(s);
+        for (int b = 0; b < s[0]; b++)
+            for (int c = 0; c < 3; c++) {
+                int o = (b * 3 + c) * plane;
+                for (int i = 0; i < plane; i++) {
+                    float scaled = clip.data[o + i] * IMAGENET_STD[c];
+                    out.data[o + i] = scaled + IMAGENET_MEAN[c];
+                }
+            }
+        return out;
+    }
+
+    /**
+     * Normalises each token's vector of {@code dim} values in place. channels == 1: one mean and
+     * unbiased variance per token, (v - mean) / sqrt(var + eps) (mae_st). channels == C: the
+     * statistics are per channel over the interleaved (channel-fastest) values,
+     * (v - mean_c) / (sqrt(var_c) + eps) (VideoMAE). Statistics accumulate in double.
+     */
+    static void normalise(float[] x, int tokens, int dim, int channels) {
+        int per = dim / channels;
+        for (int t = 0; t < tokens; t++) {
+            int o = t * dim;
+            for (int c = 0; c < channels; c++) {
+                double sum = 0;
+                for (int i = c; i < dim; i += channels) sum += x[o + i];
+                double mean = sum / per, ss = 0;
+                for (int i = c; i < dim; i += channels) {
+                    double d = x[o + i] - mean;
+                    ss += d * d;
+                }
+                double var = ss / (per - 1);
+                double denom = channels == 1 ? Math.sqrt(var + NORM_PIX_EPS) : Math.sqrt(var) + NORM_PIX_EPS;
+                float m = (float) mean, inv = (float) denom;
+                for (int i = c; i < dim; i += channels) x[o + i] = (x[o + i] - m) / inv;
+            }
+        }
+    }
+}

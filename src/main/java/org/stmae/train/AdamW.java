@@ -1,0 +1,113 @@
+package org.stmae.train;
+
+import java.util.List;
+import java.util.Set;
+import org.stmae.autograd.Parameter;
+
+/**
+ * AdamW with PyTorch's semantics (torch.optim.AdamW, single-tensor path), step by step:
+ * p *= 1 - lr*wd; m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
+ * p -= (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
+ * Scalars are computed in double and applied as float32, as PyTorch's CPU kernels do.
+ * Parameters in {@code noDecay} get weight decay 0 (mae_st: 1-D parameters and biases).
+ */
+public final class AdamW {
+    public final double beta1, beta2, eps, weightDecay;
+    private final List<Parameter> params;
+    private final boolean[] decay;
+    private final float[][] m, v;
+    private int step;
+
+    public AdamW(List<Parameter> params, Set<String> noDecay, double beta1, double beta2, double eps, double weightDecay) {
+        this.params = params;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.decay = new boolean[params.size()];
+        this.m = new float[params.size()][];
+        this.v = new float[params.size()][];
+        for (int i = 0; i < params.size(); i++) {
+            decay[i] = !noDecay.contains(params.get(i).name);
+            m[i] = new float[params.get(i).value.size()];
+            v[i] = new float[params.get(i).value.size()];
+        }
+    }
+
+    /** mae_st's add_weight_decay rule (empty skip list): no decay for 1-D tensors and *.bias. */
+    public static boolean isNoDecay(Parameter p) {
+        return p.dim() == 1 || p.name.endsWith(".bias");
+    }
+
+    public int stepCount() {
+        return step;
+    }
+
+    /** One update at learning rate {@code lr}; parameters without a gradient are skipped. */
+    public void step(double lr) {
+        step++;
+        double bc1 = 1 - Math.pow(beta1, step), bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+        float b1 = (float) beta1, b2 = (float) beta2, a1 = (float) (1 - beta1), a2 = (float) (1 - beta2);
+        float stepSize = (float) -(lr / bc1), bc2 = (float) bc2Sqrt, e = (float) eps;
+        for (int i = 0; i < params.size(); i++) {
+            Parameter p = params.get(i);
+            if (p.grad() == null) continue;
+            float[] w = p.value.data, g = p.grad().data, mi = m[i], vi = v[i];
+            float shrink = (float) (1 - lr * (decay[i] ? weightDecay : 0));
+            for (int j = 0; j < w.length; j++) {
+                w[j] *= shrink;
+                mi[j] = mi[j] * b1 + a1 * g[j];
+                vi[j] = vi[j] * b2 + a2 * g[j] * g[j];
+                float denom = (float) Math.sqrt(vi[j]) / bc2 + e;
+                w[j] += stepSize * (mi[j] / denom);
+            }
+        }
+    }
+
+    /** First and second moments of parameter i (for checkpoints). */
+    public float[] firstMoment(int i) {
+        return m[i];
+    }
+
+    public float[] secondMoment(int i) {
+        return v[i];
+    }
+
+    public void restore(int stepCount, float[][] first, float[][] second) {
+        this.step = stepCount;
+        for (int i = 0; i < params.size(); i++) {
+            System.arraycopy(first[i], 0, m[i], 0, m[i].length);
+            System.arraycopy(second[i], 0, v[i], 0, v[i].length);
+        }
+    }
+
+    /**
+     * torch.nn.utils.clip_grad_norm_: total = L2 norm of the per-parameter L2 norms (float32);
+     * every gradient is multiplied by min(maxNorm / (total + 1e-6), 1). Returns the total before
+     * clipping.
+     */
+    public static float clipGradNorm(List<Parameter> params, double maxNorm) {
+        float total = gradNorm(params);
+        float coef = (float) maxNorm / (total + 1e-6f);
+        if (coef > 1f) coef = 1f;
+        for (Parameter p : params) {
+            if (p.grad() == null) continue;
+            float[] g = p.grad().data;
+            for (int j = 0; j < g.length; j++) g[j] *= coef;
+        }
+        return total;
+    }
+
+    /** The global gradient norm as clip_grad_norm_ computes it (logged even without clipping). */
+    public static float gradNorm(List<Parameter> params) {
+        double sumSq = 0;
+        for (Parameter p : params) {
+            if (p.grad() == null) continue;
+            double s = 0;
+            for (float x : p.grad().data) s += (double) x * x;
+            float norm = (float) Math.sqrt(s);
+            sumSq += (double) norm * norm;
+        }
+        return (float) Math.sqrt(sumSq);
+    }
+}
