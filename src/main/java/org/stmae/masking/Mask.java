@@ -25,7 +25,7 @@ public record Mask(IntTensor idsKeep, IntTensor idsRestore, Tensor mask) {
     }
 
     /** Builds a mask from a full per-sample shuffle: the first {@code keep} entries stay visible. */
-    static Mask fromShuffle(int[][] shuffle, int keep) {
+    public static Mask fromShuffle(int[][] shuffle, int keep) {
         int n = shuffle.length, l = shuffle[0].length;
         int[] ids = new int[n * keep], restore = new int[n * l];
         float[] m = new float[n * l];
