@@ -13,6 +13,7 @@ public final class Main {
     /** Every command, in the order {@code stmae --help} lists them. */
     static List<Command> commands() {
         return List.of(
+                new InfoCommand(),
                 new VerifyCommand(),
                 new BenchCommand());
     }
