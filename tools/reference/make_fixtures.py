@@ -111,7 +111,7 @@ def build(name):
 
 def base_metadata(name, cfg, seed):
     g = R.geometry(cfg)
-    return {"format": FORMAT, "config": json.dumps(cfg, sort_keys=False),
+    return {"format": FORMAT, "config": json.dumps(R.dump_config(cfg), sort_keys=False),
             "seed": str(seed), "num_patches": str(g["num_patches"]),
             "len_keep": str(g["len_keep"]), "grid_thw": json.dumps(g["grid_thw"]),
             "t_pred_patch_size": str(g["t_pred_patch_size"]), "pred_dim": str(g["pred_dim"]),
