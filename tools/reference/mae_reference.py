@@ -79,7 +79,7 @@ def geometry(cfg):
     else:
         raise ValueError(cfg["mask_type"])
     assert cfg["target_norm"] in ("mae_st", "videomae")
-    assert cfg["pos_embed"] in ("learned", "sincos")
+    assert cfg.get("pos_embed", "learned") in ("learned", "sincos")
     assert cfg["embed_dim"] % cfg["num_heads"] == 0
     assert cfg["decoder_embed_dim"] % cfg["decoder_num_heads"] == 0
     return dict(t_grid=tg, h_grid=hg, hw=hw, num_patches=L, t_pred_patch_size=u,
