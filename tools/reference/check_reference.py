@@ -6,6 +6,7 @@ Prints one line per check and exits non-zero if any fails.
 """
 import argparse
 import json
+import math
 import os
 import sys
 
@@ -14,6 +15,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mae_reference as R  # noqa: E402
 import make_fixtures as M  # noqa: E402
+import videomae_reference as V  # noqa: E402
 
 FAILED = []
 
@@ -207,6 +209,8 @@ def check_gradcheck():
                                                  pred_t_dim=4),
         "sparse tube raw trunc": dict(small, mask_type="tube", norm_pix_loss=False,
                                       trunc_init=True, qkv_bias=False),
+        "sparse sincos cls tube videomae": dict(small, pos_embed="sincos", mask_type="tube",
+                                                target_norm="videomae", pred_t_dim=4),
     }
     for vname, cfg in variants.items():
         torch.manual_seed(0)
@@ -228,6 +232,38 @@ def check_gradcheck():
         check(f"gradcheck float64 ({vname}, {sum(p.numel() for p in params)} params)", ok)
 
 
+def check_sincos_table():
+    t = R.sincos_table(3, 4)
+    want = torch.tensor([[0, 1, 0, 1], [0.84147096, 0.5403023, 0.00999983, 0.99995],
+                         [0.9092974, -0.41614684, 0.01999867, 0.9998]])
+    ok, r = close(t, want, 1e-6)
+    check("sin-cos table test vector (n=3, d=4, semantics 3.2)", ok, f"rel {r:.1e}")
+
+
+def check_videomae_gradcheck():
+    cfg = dict(batch_size=2, img_size=8, patch_size=4, num_frames=4, tubelet_size=2,
+               encoder_embed_dim=8, encoder_depth=1, encoder_num_heads=2, decoder_embed_dim=8,
+               decoder_depth=1, decoder_num_heads=2, mlp_ratio=2.0, mask_ratio=0.5)
+    torch.manual_seed(0)
+    model = V.PretrainVideoMAE(cfg).double()
+    M.perturb(model, torch.Generator().manual_seed(1))
+    g = torch.Generator().manual_seed(2)
+    imgs = torch.randn(2, 3, 4, 8, 8, generator=g, dtype=torch.float64)
+    mask = V.tube_mask(torch.rand(2, 4, generator=g), model.g["t_grid"], cfg["mask_ratio"])
+    names = [n for n, _ in model.named_parameters()]
+    params = tuple(p.detach().clone().requires_grad_(True) for p in model.parameters())
+    target = model.target(imgs, mask)
+
+    def f(*ps):
+        with swapped_params(model, dict(zip(names, ps))):
+            return torch.nn.functional.mse_loss(model.forward_model(imgs, mask)[0], target)
+
+    ok = torch.autograd.gradcheck(f, params, eps=1e-6, atol=1e-6, rtol=1e-4,
+                                  raise_exception=False)
+    check(f"gradcheck float64 (VideoMAE architecture, {sum(p.numel() for p in params)} params)",
+          ok)
+
+
 # ------------------------------------------------------------------------------------------
 
 REQUIRED_META = ["format", "config", "seed", "num_patches", "len_keep", "grid_thw",
@@ -245,6 +281,9 @@ def model_from(t, cfg):
 def verify_fixture(path, cache):
     t, meta = R.load_safetensors(path)
     base = os.path.basename(path)
+    if meta.get("arch") == "videomae":
+        verify_videomae_fixture(path, t, meta)
+        return
     ok = all(k in meta for k in REQUIRED_META) and meta["format"] == M.FORMAT
     cfg = json.loads(meta["config"])
     ok &= sorted(cfg) == sorted(R.CONFIG_KEYS)
@@ -394,6 +433,13 @@ def np_forward(t, cfg):
         return z + lin(h, pre + ".mlp.fc2")
 
     def pos(prefix):                 # patch rows [L, width] and class row
+        if cfg.get("pos_embed", "learned") == "sincos":     # VideoMAE table, no class row
+            width = t["decoder_embed.weight" if prefix else "patch_embed.proj.weight"].shape[0]
+            # float64 formula, rounded to float32 once as VideoMAE does
+            rows = np.array([[math.sin(l / 10000 ** (2 * (j // 2) / width)) if j % 2 == 0
+                              else math.cos(l / 10000 ** (2 * (j // 2) / width))
+                              for j in range(width)] for l in range(L)])
+            return rows.astype(np.float32).astype(np.float64), None
         if sep:
             sp, tm = P(prefix + "pos_embed_spatial")[0], P(prefix + "pos_embed_temporal")[0]
             rows = np.stack([sp[l % hw] + tm[l // hw] for l in range(L)])
@@ -430,7 +476,7 @@ def np_forward(t, cfg):
         else:
             z = emb[n][keep[n]] + prow[keep[n]]
         if cls:
-            z = np.concatenate([P("cls_token")[0] + pcls, z])
+            z = np.concatenate([P("cls_token")[0] + (0 if pcls is None else pcls), z])
         z = z[None]
         for i in range(cfg["depth"]):
             z = block(z, f"blocks.{i}", cfg["num_heads"])
@@ -449,7 +495,7 @@ def np_forward(t, cfg):
             y = full
         y = y + drow
         if cls:
-            y = np.concatenate([P("decoder_cls_token")[0] + dcls, y])
+            y = np.concatenate([P("decoder_cls_token")[0] + (0 if dcls is None else dcls), y])
         y = y[None]
         for i in range(cfg["decoder_depth"]):
             y = block(y, f"decoder_blocks.{i}", cfg["decoder_num_heads"])
@@ -503,6 +549,158 @@ def verify_independent(path, t, cfg):
           f"worst rel {worst:.1e}")
 
 
+# ------------------------------------------------------------------------------------------
+# VideoMAE-architecture dumps ("arch": "videomae")
+
+REQUIRED_VIDEOMAE_META = ["format", "arch", "config", "imagenet_mean", "imagenet_std", "seed",
+                          "torch_version", "config_name", "mask_dtype"]
+
+
+def verify_videomae_fixture(path, t, meta):
+    import numpy as np
+    base = os.path.basename(path)
+    cfg = json.loads(meta["config"])
+    ok = all(k in meta for k in REQUIRED_VIDEOMAE_META) and meta["format"] == M.FORMAT
+    ok &= sorted(cfg) == sorted(V.CONFIG_KEYS) and V.full_config(cfg) == cfg
+    ok &= json.loads(meta["imagenet_mean"]) == list(R.IMAGENET_MEAN)
+    ok &= json.loads(meta["imagenet_std"]) == list(R.IMAGENET_STD)
+    check(f"{base}: metadata complete (arch videomae, VideoMAE config names)", ok)
+    geo = V.geometry(cfg)
+    N, L, K, Mk = cfg["batch_size"], geo["num_patches"], geo["num_visible"], geo["num_masked"]
+    D, Dd, pd = cfg["encoder_embed_dim"], cfg["decoder_embed_dim"], geo["pred_dim"]
+    hw, tg = geo["hw"], geo["t_grid"]
+    model = V.PretrainVideoMAE(cfg)
+    names = [n for n, _ in model.named_parameters()]
+    missing = [n for n in names if n not in t or "grad." + n not in t]
+    check(f"{base}: every VideoMAE parameter and grad.<param> present ({len(names)})",
+          not missing, str(missing))
+    model.load_state_dict({n: t[n] for n in names}, strict=True)
+    extra = set(t) - set(names) - {"grad." + n for n in names} - {
+        "table.encoder.pos_embed", "table.pos_embed", "input", "noise", "mask", "ids_keep",
+        "ids_masked", "act.patch_embed", "act.latent", "target", "pred", "loss"}
+    want_shapes = {"input": [N, cfg["in_chans"], cfg["num_frames"], cfg["img_size"],
+                             cfg["img_size"]], "noise": [N, hw], "mask": [N, L],
+                   "ids_keep": [N, K], "ids_masked": [N, Mk], "act.patch_embed": [N, L, D],
+                   "act.latent": [N, K, D], "target": [N, Mk, pd], "pred": [N, Mk, pd],
+                   "loss": [], "table.encoder.pos_embed": [1, L, D], "table.pos_embed": [1, L, Dd]}
+    bad = [k for k, s in want_shapes.items() if list(t[k].shape) != s]
+    bad += [k for k in ("ids_keep", "ids_masked") if t[k].dtype != torch.int64]
+    bad += [k for k in want_shapes if k not in ("ids_keep", "ids_masked")
+            and t[k].dtype != torch.float32]
+    check(f"{base}: no unknown tensors, shapes and dtypes as documented", not extra and not bad,
+          str(sorted(extra)) + str(bad))
+
+    # fixed tables: our helper exactly, and an independent math.sin/cos loop
+    ok = torch.equal(t["table.encoder.pos_embed"], R.sincos_table(L, D)[None])
+    ok &= torch.equal(t["table.pos_embed"], R.sincos_table(L, Dd)[None])
+    worst = 0.0
+    for key, d in (("table.encoder.pos_embed", D), ("table.pos_embed", Dd)):
+        ref = torch.tensor([[(math.sin if j % 2 == 0 else math.cos)(
+            l / 10000 ** (2 * (j // 2) / d)) for j in range(d)] for l in range(L)],
+            dtype=torch.float64)
+        worst = max(worst, (t[key][0].double() - ref).abs().max().item())
+    check(f"{base}: sin-cos tables (exact; independent loop)", ok and worst < 1e-7,
+          f"max abs {worst:.1e}")
+
+    # masking conventions, checked independently of the model's code
+    noise, mask = t["noise"], t["mask"]
+    ok = set(mask.unique().tolist()) <= {0.0, 1.0}
+    m = mask.view(N, tg, hw)
+    ok &= bool((m == m[:, :1]).all()) and bool((mask.sum(1) == Mk).all())
+    nm = int(cfg["mask_ratio"] * hw)
+    top = torch.topk(noise, nm, dim=1).indices
+    ok &= bool((torch.gather(m[:, 0], 1, top) == 1).all())
+    for n in range(N):
+        ok &= t["ids_keep"][n].tolist() == [l for l in range(L) if mask[n, l] == 0]
+        ok &= t["ids_masked"][n].tolist() == [l for l in range(L) if mask[n, l] == 1]
+    _, _, rmask = R.tube_masking_ids(noise, tg, cfg["mask_ratio"])
+    ok &= torch.equal(rmask, mask)
+    check(f"{base}: tube mask / ids_keep / ids_masked conventions", ok)
+
+    # recompute with the VideoMAE model
+    model.zero_grad()
+    out = model(t["input"], noise)
+    out["loss"].backward()
+    ok = torch.equal(out["mask"].to(torch.float32), mask)
+    ok &= torch.equal(out["ids_keep"], t["ids_keep"]) and torch.equal(out["ids_masked"],
+                                                                       t["ids_masked"])
+    worst = 0.0
+    pairs = [(k, out[k]) for k in ("target", "pred", "loss")]
+    pairs += [("act.patch_embed", out["patch_embed"]), ("act.latent", out["latent"])]
+    pairs += [("grad." + n, p.grad) for n, p in model.named_parameters()]
+    for k, v in pairs:
+        worst = max(worst, close(v, t[k])[1])
+    check(f"{base}: recomputed ids/mask exact, outputs/grads within 1e-4",
+          ok and worst <= 1e-4, f"worst rel {worst:.1e}")
+
+    # semantics 11.4: the same weights in the MAE-ST reference (sincos tables, no cls, k bias
+    # 0, decoder_embed bias 0, pred_t_dim = num_frames, tube masking, videomae target)
+    mcfg = V.mae_st_config(cfg)
+    mm = R.MaskedAutoencoderViT(mcfg)
+    mm.load_state_dict(V.to_mae_st_state({n: t[n] for n in names}, cfg), strict=True)
+    mo = mm(t["input"], noise)
+    mo["loss"].backward()
+    sel = mo["mask"].bool()
+    ok = torch.equal(mo["mask"], mask) and torch.equal(mo["ids_keep"], t["ids_keep"])
+    shuffle = torch.argsort(mo["ids_restore"], dim=1)
+    ok &= torch.equal(shuffle[:, K:], t["ids_masked"])
+    grads = V.from_mae_st_grads({n: p.grad for n, p in mm.named_parameters()}, cfg)
+    groups = {"loss": [("loss", mo["loss"])],
+              "pred": [("pred", mo["pred"][sel].reshape(N, Mk, pd))],
+              "target": [("target", mo["target"][sel].reshape(N, Mk, pd))],
+              "act": [("act.patch_embed", mo["patch_embed"]), ("act.latent", mo["latent"])],
+              "grads": [("grad." + n, grads[n]) for n in names]}
+    report, worst_all = [], 0.0
+    for gname, items in groups.items():
+        w, wn = 0.0, ""
+        for k, v in items:
+            r = close(v, t[k])[1]
+            if r >= w:
+                w, wn = r, k
+        worst_all = max(worst_all, w)
+        report.append(f"{gname} {w:.1e}" + (f" ({wn})" if gname in ("grads", "act") else ""))
+    kb = max(p.grad.abs().max().item() for n, p in mm.named_parameters()
+             if n.endswith("attn.k.bias"))
+    check(f"{base}: semantics 11.4 MAE-ST mapping reproduces loss/pred/target/grads (rel 1e-5)",
+          ok and worst_all <= 1e-5 and kb < 1e-6,
+          "max rel: " + ", ".join(report) + f"; |grad k.bias| {kb:.1e}")
+
+    # independent float64 numpy forward (np_forward, loops and index formulas) on the mapped
+    # weights; its own tube masking, sin-cos tables, attention and videomae target
+    tn = {k: v.detach() for k, v in V.to_mae_st_state({n: t[n] for n in names}, cfg).items()}
+    tn.update(input=t["input"], noise=noise)
+    del tn["decoder_embed.bias"]                      # no bias at all (not even a zero one)
+    for i in list(tn):
+        if i.endswith("attn.k.bias"):
+            del tn[i]
+    o = np_forward(tn, mcfg)
+    ok = np.array_equal(o["mask"], mask.numpy().astype(np.float64))
+    ok &= [sorted(k) for k in o["keep"]] == t["ids_keep"].tolist()
+    selm = o["mask"].astype(bool)
+    worst = 0.0
+    for k, ref in [(o["emb"], "act.patch_embed"), (o["latent"], "act.latent"),
+                   (o["pred"][selm].reshape(N, Mk, pd), "pred"),
+                   (o["target"][selm].reshape(N, Mk, pd), "target"), (o["loss"], "loss")]:
+        worst = max(worst, close(t[ref].double(), torch.from_numpy(np.asarray(k)))[1])
+    check(f"{base}: independent float64 numpy forward within 1e-4", ok and worst <= 1e-4,
+          f"worst rel {worst:.1e}")
+
+    # conditioning: float64 recompute of the VideoMAE model vs the float32 dump
+    m64 = model.double()
+    m64.zero_grad()
+    out = m64(t["input"].double(), noise)
+    out["loss"].backward()
+    worst, wname = 0.0, ""
+    pairs = [(k, out[k]) for k in ("target", "pred", "loss")]
+    pairs += [("grad." + n, p.grad) for n, p in m64.named_parameters()]
+    for k, v in pairs:
+        r = close(v, t[k])[1]
+        if r > worst:
+            worst, wname = r, k
+    check(f"{base}: float64 recompute within 1e-5 (float32 margin)", worst <= 1e-5,
+          f"worst rel {worst:.1e} ({wname})")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--fixtures", help="directory of written fixtures to verify")
@@ -517,8 +715,10 @@ def main():
     check_targets()
     check_order_invariance()
     check_k_bias_grad()
+    check_sincos_table()
     if not args.skip_gradcheck:
         check_gradcheck()
+        check_videomae_gradcheck()
     if args.fixtures:
         cache = {}
         files = sorted(os.listdir(args.fixtures), key=lambda f: ("adamw" in f, f))

@@ -7,6 +7,9 @@ format mae-ref-fixture-v1, plus two extensions the official class does not have:
   mask_type "tube"          VideoMAE tube masking driven by per-spatial-position noise
   target_norm "videomae"    VideoMAE target normalisation (per token and channel)
   encoder_mask_tokens True  dense "encoder with [M]" variant (see README.md)
+  pos_embed "sincos"        VideoMAE's fixed 1-D sin-cos tables instead of learned ones
+                            (an optional config key, written to a dump only when not the
+                            default "learned"; used to map VideoMAE weights, semantics 11.4)
 
 Shapes: N batch, C channels, T frames, p spatial patch, t temporal patch,
 T' = T/t, H' = W' = img/p, L = T'H'W' tokens, D encoder width, Dd decoder width,
@@ -27,6 +30,13 @@ DEFAULT_CONFIG = dict(
     cls_embed=True, pred_t_dim=8, norm_pix_loss=True, trunc_init=False, mask_ratio=0.9,
     mask_type="random", target_norm="mae_st", encoder_mask_tokens=False)
 CONFIG_KEYS = list(DEFAULT_CONFIG)
+# Optional extension keys: accepted by full_config, written to a dump only when they differ
+# from these defaults (so dumps of the default model keep exactly the dump-format keys).
+#   pos_embed "learned": mae_st's learned tables (sep_pos_embed chooses separable or joint);
+#   pos_embed "sincos":  VideoMAE's fixed 1-D table over the L token positions (one for the
+#                        encoder, width D; one for the decoder, width Dd); not parameters,
+#                        sep_pos_embed is ignored, and a class token gets no position.
+OPTIONAL_CONFIG = dict(pos_embed="learned")
 
 # VideoMAE un-normalisation constants (ImageNet), used by target_norm "videomae".
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -35,12 +45,20 @@ NORM_PIX_EPS = 1e-6  # hard-coded in both originals (independent of norm_eps)
 
 
 def full_config(cfg):
-    out = dict(DEFAULT_CONFIG)
+    out = dict(DEFAULT_CONFIG, **OPTIONAL_CONFIG)
     unknown = set(cfg) - set(out)
     if unknown:
         raise ValueError(f"unknown config keys {sorted(unknown)}")
     out.update(cfg)
     return out
+
+
+def dump_config(cfg):
+    """The config object as written to a dump: every dump-format key, plus the optional keys
+    whose value is not the default."""
+    cfg = full_config(cfg)
+    return {k: v for k, v in cfg.items()
+            if k in DEFAULT_CONFIG or v != OPTIONAL_CONFIG[k]}
 
 
 def geometry(cfg):
@@ -61,6 +79,7 @@ def geometry(cfg):
     else:
         raise ValueError(cfg["mask_type"])
     assert cfg["target_norm"] in ("mae_st", "videomae")
+    assert cfg.get("pos_embed", "learned") in ("learned", "sincos")
     assert cfg["embed_dim"] % cfg["num_heads"] == 0
     assert cfg["decoder_embed_dim"] % cfg["decoder_num_heads"] == 0
     return dict(t_grid=tg, h_grid=hg, hw=hw, num_patches=L, t_pred_patch_size=u,
@@ -85,6 +104,17 @@ def unpatchify(x, C, T, H, W, p, u):
     x = x.reshape(N, T // u, H // p, W // p, u, p, p, C)
     x = x.permute(0, 7, 1, 4, 2, 5, 3, 6)      # N, C, t, u, h, py, w, px
     return x.reshape(N, C, T, H, W)
+
+
+def sincos_table(n, d):
+    """VideoMAE's fixed 1-D table [n, d] (semantics 3.2): angle = pos / 10000^(2*(j//2)/d),
+    sin on even j, cos on odd j (interleaved), computed in float64 numpy, cast to float32."""
+    import numpy as np
+    pos = np.arange(n, dtype=np.float64)[:, None]
+    j = np.arange(d)
+    angle = pos / np.power(10000, 2 * (j // 2) / d)[None, :]
+    table = np.where(j % 2 == 0, np.sin(angle), np.cos(angle))
+    return torch.from_numpy(table.astype(np.float32))
 
 
 def target_frame_index(num_frames, pred_t_dim):
@@ -210,6 +240,7 @@ class MaskedAutoencoderViT(nn.Module):
         D, Dd, eps = cfg["embed_dim"], cfg["decoder_embed_dim"], cfg["norm_eps"]
         tg, hw, L = self.g["t_grid"], self.g["hw"], self.g["num_patches"]
         sep, cls, dense = cfg["sep_pos_embed"], cfg["cls_embed"], cfg["encoder_mask_tokens"]
+        fixed = cfg["pos_embed"] == "sincos"
 
         def zeros(*shape):
             return nn.Parameter(torch.zeros(*shape))
@@ -220,7 +251,9 @@ class MaskedAutoencoderViT(nn.Module):
             self.cls_token = zeros(1, 1, D)
         if dense:
             self.encoder_mask_token = zeros(1, 1, D)
-        if sep:
+        if fixed:   # not parameters: non-persistent buffers (follow .double(), no state_dict)
+            self.register_buffer("fixed_pos_embed", sincos_table(L, D)[None], persistent=False)
+        elif sep:
             self.pos_embed_spatial = zeros(1, hw, D)
             self.pos_embed_temporal = zeros(1, tg, D)
             if cls:
@@ -237,7 +270,10 @@ class MaskedAutoencoderViT(nn.Module):
             self.mask_token = zeros(1, 1, Dd)
         if cls:
             self.decoder_cls_token = zeros(1, 1, Dd)
-        if sep:
+        if fixed:
+            self.register_buffer("fixed_decoder_pos_embed", sincos_table(L, Dd)[None],
+                                 persistent=False)
+        elif sep:
             self.decoder_pos_embed_spatial = zeros(1, hw, Dd)
             self.decoder_pos_embed_temporal = zeros(1, tg, Dd)
             if cls:
@@ -287,10 +323,12 @@ class MaskedAutoencoderViT(nn.Module):
     # -- positional tables -----------------------------------------------------------
     def _patch_pos(self, prefix):
         """[1, L, width] table for the patch tokens in raster order, and the class row
-        [1, 1, width] (None without cls_embed)."""
+        [1, 1, width] (None without cls_embed, and with the fixed table: no class position)."""
         tg, hw = self.g["t_grid"], self.g["hw"]
         cls = self.cfg["cls_embed"]
-        if self.cfg["sep_pos_embed"]:
+        if self.cfg["pos_embed"] == "sincos":
+            table, cls_row = getattr(self, "fixed_" + prefix + "pos_embed"), None
+        elif self.cfg["sep_pos_embed"]:
             spatial = getattr(self, prefix + "pos_embed_spatial")
             temporal = getattr(self, prefix + "pos_embed_temporal")
             table = spatial.repeat(1, tg, 1) + torch.repeat_interleave(temporal, hw, dim=1)
@@ -315,7 +353,8 @@ class MaskedAutoencoderViT(nn.Module):
             idx = ids_keep.unsqueeze(-1).expand(-1, -1, D)
             x = torch.gather(x, 1, idx) + torch.gather(table.expand(N, -1, -1), 1, idx)
         if self.cfg["cls_embed"]:
-            x = torch.cat([(self.cls_token + cls_row).expand(N, -1, -1), x], dim=1)
+            c = self.cls_token if cls_row is None else self.cls_token + cls_row
+            x = torch.cat([c.expand(N, -1, -1), x], dim=1)
         for blk in self.blocks:
             x = blk(x)
         x = self.norm(x)
@@ -332,7 +371,8 @@ class MaskedAutoencoderViT(nn.Module):
         table, cls_row = self._patch_pos("decoder_")
         x = x + table
         if self.cfg["cls_embed"]:
-            x = torch.cat([(self.decoder_cls_token + cls_row).expand(N, -1, -1), x], dim=1)
+            c = self.decoder_cls_token if cls_row is None else self.decoder_cls_token + cls_row
+            x = torch.cat([c.expand(N, -1, -1), x], dim=1)
         for blk in self.decoder_blocks:
             x = blk(x)
         x = self.decoder_pred(self.decoder_norm(x))

@@ -14,6 +14,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mae_reference as R  # noqa: E402
+import videomae_reference as V  # noqa: E402
 
 FORMAT = "mae-ref-fixture-v1"
 
@@ -56,6 +57,17 @@ FIXTURES = {
                              decoder_num_heads=1, decoder_depth=1), "kinetics"),
 }
 
+# VideoMAE-architecture dumps ("arch": "videomae"): name -> (seed, VideoMAE config).
+# T'=4, H'=W'=4, L=64; int(0.75*16)=12 masked per slot -> 16 visible, 48 masked; head 384.
+# Encoder head dim 8 (scale not exact in float32), decoder head dim 16.
+VIDEOMAE_FIXTURES = {
+    "tiny-videomae-arch": (8, dict(batch_size=2, in_chans=3, img_size=32, patch_size=8,
+                                   num_frames=8, tubelet_size=2, encoder_embed_dim=32,
+                                   encoder_depth=2, encoder_num_heads=4, decoder_embed_dim=32,
+                                   decoder_depth=2, decoder_num_heads=2, mlp_ratio=4.0,
+                                   qkv_bias=True, norm_eps=1e-6, mask_ratio=0.75)),
+}
+
 # optimizer dumps: name -> (base fixture, clip_grad_norm or None)
 ADAMW = dict(lr=1e-3, betas=[0.9, 0.95], eps=1e-8, weight_decay=0.05)
 ADAMW_STEPS = 3
@@ -77,7 +89,7 @@ def perturb(model, gen):
             def rnd(std):
                 return torch.randn(p.shape, generator=gen) * std
             leaf = name.rsplit(".", 1)[-1]
-            if name.endswith(".bias"):
+            if leaf.endswith("bias"):                        # also VideoMAE q_bias/v_bias
                 p.add_(rnd(0.05))
             elif leaf == "weight" and p.ndim == 1:          # LayerNorm scale
                 p.add_(rnd(0.1))
@@ -111,7 +123,7 @@ def build(name):
 
 def base_metadata(name, cfg, seed):
     g = R.geometry(cfg)
-    return {"format": FORMAT, "config": json.dumps(cfg, sort_keys=False),
+    return {"format": FORMAT, "config": json.dumps(R.dump_config(cfg), sort_keys=False),
             "seed": str(seed), "num_patches": str(g["num_patches"]),
             "len_keep": str(g["len_keep"]), "grid_thw": json.dumps(g["grid_thw"]),
             "t_pred_patch_size": str(g["t_pred_patch_size"]), "pred_dim": str(g["pred_dim"]),
@@ -133,6 +145,46 @@ def make_fixture(name):
     t["act.latent"] = out["latent"]
     meta = base_metadata(name, cfg, seed)
     meta["input_normalisation"] = norm
+    return t, meta
+
+
+def build_videomae(name):
+    """VideoMAE model (semantics 7.3 init, then perturbed), ImageNet-normalised input and
+    tube noise [N, H'W'] for VIDEOMAE_FIXTURES[name]."""
+    seed, cfg = VIDEOMAE_FIXTURES[name]
+    cfg = V.full_config(cfg)
+    torch.manual_seed(seed)
+    model = V.PretrainVideoMAE(cfg)
+    gen = torch.Generator().manual_seed(1000 + seed)
+    perturb(model, gen)
+    imgs = make_input(cfg, "imagenet", gen)
+    noise = torch.rand([cfg["batch_size"], model.g["hw"]], generator=gen)
+    return model, cfg, imgs, noise, seed
+
+
+def make_videomae_fixture(name):
+    model, cfg, imgs, noise, seed = build_videomae(name)
+    model.zero_grad()
+    out = model(imgs, noise)
+    out["loss"].backward()
+    t = {n: p.detach().clone() for n, p in model.named_parameters()}
+    t.update({"grad." + n: p.grad.detach().clone() for n, p in model.named_parameters()})
+    t.update({"table.encoder.pos_embed": model.encoder.pos_embed,
+              "table.pos_embed": model.pos_embed,
+              "input": imgs, "noise": noise, "mask": out["mask"].to(torch.float32),
+              "ids_keep": out["ids_keep"], "ids_masked": out["ids_masked"],
+              "act.patch_embed": out["patch_embed"], "act.latent": out["latent"],
+              "target": out["target"], "pred": out["pred"],
+              "loss": out["loss"].detach().reshape([])})
+    g = model.g
+    meta = {"format": FORMAT, "arch": "videomae", "config": json.dumps(cfg, sort_keys=False),
+            "imagenet_mean": json.dumps(list(R.IMAGENET_MEAN)),
+            "imagenet_std": json.dumps(list(R.IMAGENET_STD)),
+            "seed": str(seed), "num_patches": str(g["num_patches"]),
+            "num_visible": str(g["num_visible"]), "num_masked": str(g["num_masked"]),
+            "grid_thw": json.dumps(g["grid_thw"]), "pred_dim": str(g["pred_dim"]),
+            "mask_dtype": "F32", "input_normalisation": "imagenet",
+            "torch_version": torch.__version__, "config_name": name}
     return t, meta
 
 
@@ -172,9 +224,14 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(1)
     os.makedirs(args.out, exist_ok=True)
-    names = list(FIXTURES) + list(OPT_FIXTURES)
+    names = list(FIXTURES) + list(OPT_FIXTURES) + list(VIDEOMAE_FIXTURES)
     for name in args.only or names:
-        t, meta = make_opt_fixture(name) if name in OPT_FIXTURES else make_fixture(name)
+        if name in OPT_FIXTURES:
+            t, meta = make_opt_fixture(name)
+        elif name in VIDEOMAE_FIXTURES:
+            t, meta = make_videomae_fixture(name)
+        else:
+            t, meta = make_fixture(name)
         path = os.path.join(args.out, name + ".safetensors")
         R.save_safetensors(path, t, meta)
         extra = ""
