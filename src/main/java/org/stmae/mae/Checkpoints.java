@@ -57,7 +57,7 @@ public final class Checkpoints {
             Convention c = detect(f);
             Map<String, Tensor> weights = switch (c) {
                 case MAE_ST -> readMaeSt(f);
-                case VIDEOMAE, HF -> readFused(f, c, model.cfg);
+                case VIDEOMAE, HF -> readFused(f, c, false);
             };
             apply(model, weights, path);
             return c;
@@ -75,12 +75,17 @@ public final class Checkpoints {
      * bias: a key bias is a no-op under softmax), encoder_to_decoder becomes decoder_embed with a
      * zero bias, decoder.head becomes decoder_pred. Fixed position tables are not weights.
      */
-    private static Map<String, Tensor> readFused(Safetensors f, Convention c, MaeConfig cfg) throws IOException {
+    /**
+     * Weights of a VideoMAE / HF file under our names. With {@code skipOthers}, tensors that are
+     * not weights (a reference dump's input, outputs and gradients) are left out instead of being
+     * reported as unexpected.
+     */
+    public static Map<String, Tensor> readFused(Safetensors f, Convention c, boolean skipOthers) throws IOException {
         Map<String, Tensor> m = new LinkedHashMap<>();
         for (String key : f.names()) {
             String n = c == Convention.HF ? fromHf(key) : fromVideoMae(key);
             if (n == null) {
-                m.put("?" + key, null); // reported as unexpected below
+                if (!skipOthers) m.put("?" + key, null); // reported as unexpected below
                 continue;
             }
             Tensor t = f.floatTensor(key);
@@ -143,7 +148,8 @@ public final class Checkpoints {
         return null;
     }
 
-    private static void apply(MaskedAutoencoder model, Map<String, Tensor> weights, Path path) throws IOException {
+    /** Copies {@code weights} (our names) into the model, strictly: every key used, every shape right. */
+    public static void apply(MaskedAutoencoder model, Map<String, Tensor> weights, Path path) throws IOException {
         List<String> unexpected = new ArrayList<>();
         for (String k : weights.keySet()) if (k.startsWith("?") || !model.params.has(k)) unexpected.add(k.startsWith("?") ? k.substring(1) : k);
         if (!unexpected.isEmpty())

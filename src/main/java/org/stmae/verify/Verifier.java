@@ -58,6 +58,7 @@ public final class Verifier {
                     return run(baseFile, file);
                 }
             }
+            if ("videomae".equals(meta.get("arch"))) return VideoMaeDump.run(file);
             return run(file, file.metadata().containsKey("adamw") ? file : null);
         }
     }
@@ -74,9 +75,10 @@ public final class Verifier {
             f.close();
             throw new InvalidDump(p + ": not a reference dump (metadata format is " + (fmt == null ? "missing" : "'" + fmt + "'") + ", expected " + FORMAT + ")");
         }
-        if ("videomae".equals(f.metadata().get("arch"))) {
+        String arch = f.metadata().getOrDefault("arch", "mae_st");
+        if (!arch.equals("mae_st") && !arch.equals("videomae")) {
             f.close();
-            throw new InvalidDump(p + ": VideoMAE-architecture dumps (\"arch\": \"videomae\") are not supported yet");
+            throw new InvalidDump(p + ": unknown arch '" + arch + "' (mae_st or videomae)");
         }
         return f;
     }
@@ -159,38 +161,38 @@ public final class Verifier {
         }
     }
 
-    private static double num(Object o) {
+    static double num(Object o) {
         return ((Number) o).doubleValue();
     }
 
-    private static String require(Safetensors f, String key) throws InvalidDump {
+    static String require(Safetensors f, String key) throws InvalidDump {
         String v = f.metadata().get(key);
         if (v == null) throw new InvalidDump(f.path() + ": metadata lacks '" + key + "'");
         return v;
     }
 
-    private static Tensor tensor(Safetensors f, String name) throws IOException, InvalidDump {
+    static Tensor tensor(Safetensors f, String name) throws IOException, InvalidDump {
         if (!f.has(name)) throw new InvalidDump(f.path() + ": missing tensor '" + name + "'");
         return f.floatTensor(name);
     }
 
-    private static void compare(List<Row> rows, Safetensors f, String name, Tensor actual) throws IOException {
+    static void compare(List<Row> rows, Safetensors f, String name, Tensor actual) throws IOException {
         if (!f.has(name)) return;
         Tensor expected = f.floatTensor(name);
         compareWith(rows, name, expected, actual, relativeTolerance(expected));
     }
 
-    private static void compareAbs(List<Row> rows, Safetensors f, String name, Tensor actual, double tol) throws IOException {
+    static void compareAbs(List<Row> rows, Safetensors f, String name, Tensor actual, double tol) throws IOException {
         if (!f.has(name)) return;
         compareWith(rows, name, f.floatTensor(name), actual, tol);
     }
 
-    private static void compareExact(List<Row> rows, Safetensors f, String name, Tensor actual) throws IOException {
+    static void compareExact(List<Row> rows, Safetensors f, String name, Tensor actual) throws IOException {
         if (!f.has(name)) return;
         compareWith(rows, name, f.floatTensor(name), actual, 0);
     }
 
-    private static void compareWith(List<Row> rows, String name, Tensor expected, Tensor actual, double tol) {
+    static void compareWith(List<Row> rows, String name, Tensor expected, Tensor actual, double tol) {
         int[] shape = expected.shape();
         if (Shapes.size(shape) != actual.size() || (!Arrays.equals(shape, actual.shape()) && !(shape.length == 0 && actual.size() == 1))) {
             rows.add(new Row(name, shape, Double.NaN, tol, false, "shape " + Shapes.str(actual.shape()) + " vs expected " + Shapes.str(shape)));
@@ -205,7 +207,7 @@ public final class Verifier {
         rows.add(new Row(name, shape, max, tol, max <= tol, ""));
     }
 
-    private static void compareInts(List<Row> rows, Safetensors f, String name, IntTensor actual) throws IOException {
+    static void compareInts(List<Row> rows, Safetensors f, String name, IntTensor actual) throws IOException {
         if (!f.has(name)) return;
         IntTensor expected = f.intTensor(name);
         int[] shape = expected.shape();
