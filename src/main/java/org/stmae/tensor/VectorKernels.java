@@ -317,11 +317,13 @@ public final class VectorKernels {
                 layerNormBackRows(dout, x, w, mean, rstd, dx, pw, pb, k * d, k * rb, Math.min(rows, (k + 1) * rb), d);
         });
         for (int k = 0; k < blocks; k++) {
-            if (dw != null) addInto(pw, k * d, dw, d);
-            if (db != null) addInto(pb, k * d, db, d);
+            if (dw != null) addInto(pw, k * d, dw, 0, d);
+            if (db != null) addInto(pb, k * d, db, 0, d);
         }
     }
 
+    // Three passes over a row (it stays in L1): the two reductions, the parameter gradients,
+    // then dx; a null-check inside the reduction loop kept JDK 17's C2 from vectorizing it well.
     private static void layerNormBackRows(float[] dout, float[] x, float[] w, float[] mean, float[] rstd, float[] dx,
                                           float[] dw, float[] db, int wo, int r0, int r1, int d) {
         int ub = F.loopBound(d);
@@ -330,22 +332,24 @@ public final class VectorKernels {
             float m = mean[r], s = rstd[r];
             FloatVector g0 = FloatVector.zero(F), gx0 = g0;
             for (; j < ub; j += L) {
-                FloatVector dy = load(dout, o + j), xhat = load(x, o + j).sub(m).mul(s), g = dy.mul(load(w, j));
+                FloatVector xhat = load(x, o + j).sub(m).mul(s), g = load(dout, o + j).mul(load(w, j));
                 g0 = g0.add(g);
                 gx0 = g.fma(xhat, gx0);
-                if (dw != null) dy.fma(xhat, load(dw, wo + j)).intoArray(dw, wo + j);
-                if (db != null) dy.add(load(db, wo + j)).intoArray(db, wo + j);
             }
             float gMean = g0.reduceLanes(VectorOperators.ADD), gxMean = gx0.reduceLanes(VectorOperators.ADD);
             for (; j < d; j++) {
                 float xhat = (x[o + j] - m) * s, g = dout[o + j] * w[j];
                 gMean += g;
                 gxMean += g * xhat;
-                if (dw != null) dw[wo + j] += dout[o + j] * xhat;
-                if (db != null) db[wo + j] += dout[o + j];
             }
             gMean /= d;
             gxMean /= d;
+            if (dw != null) {
+                for (j = 0; j < ub; j += L)
+                    load(dout, o + j).fma(load(x, o + j).sub(m).mul(s), load(dw, wo + j)).intoArray(dw, wo + j);
+                for (; j < d; j++) dw[wo + j] += dout[o + j] * ((x[o + j] - m) * s);
+            }
+            if (db != null) addInto(dout, o, db, wo, d);
             if (dx == null) continue;
             FloatVector vs = FloatVector.broadcast(F, s);
             for (j = 0; j < ub; j += L) {
@@ -360,10 +364,10 @@ public final class VectorKernels {
         }
     }
 
-    /** dst[0, n) += src[so, so + n). */
-    private static void addInto(float[] src, int so, float[] dst, int n) {
+    /** dst[dOff, dOff + n) += src[so, so + n). */
+    private static void addInto(float[] src, int so, float[] dst, int dOff, int n) {
         int i = 0, ub = F.loopBound(n);
-        for (; i < ub; i += L) load(dst, i).add(load(src, so + i)).intoArray(dst, i);
-        for (; i < n; i++) dst[i] += src[so + i];
+        for (; i < ub; i += L) load(dst, dOff + i).add(load(src, so + i)).intoArray(dst, dOff + i);
+        for (; i < n; i++) dst[dOff + i] += src[so + i];
     }
 }
