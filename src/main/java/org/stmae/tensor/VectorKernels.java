@@ -46,9 +46,14 @@ public final class VectorKernels {
 
     /** See {@link ScalarKernels#binaryRun}; bitwise equal to it (the same IEEE operation per element). */
     public static void binaryRun(Binary op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        if (n <= 0) return;
         if (as == 0 && bs == 0) { // one value for the whole run
             ScalarKernels.binaryRun(op, a, ao, 0, b, bo, 0, out, oo, 1);
             java.util.Arrays.fill(out, oo, oo + n, out[oo]);
+            return;
+        }
+        if (n < 2 * GRAIN_STREAM) { // the common per-row call: no lambda, no pool
+            binaryChunk(op, a, ao, as, b, bo, bs, out, oo, n);
             return;
         }
         Parallel.forRange(n, GRAIN_STREAM, (from, to) ->
@@ -92,11 +97,8 @@ public final class VectorKernels {
             dst[dOff] += sum(src, so, n);
             return;
         }
-        Parallel.forRange(n, GRAIN_STREAM, (from, to) -> {
-            int i = from, ub = from + F.loopBound(to - from);
-            for (; i < ub; i += L) load(dst, dOff + i).add(load(src, so + i)).intoArray(dst, dOff + i);
-            for (; i < to; i++) dst[dOff + i] += src[so + i];
-        });
+        if (n < 2 * GRAIN_STREAM) addInto(src, so, dst, dOff, n);
+        else Parallel.forRange(n, GRAIN_STREAM, (from, to) -> addInto(src, so + from, dst, dOff + from, to - from));
     }
 
     /** See {@link ScalarKernels#axpy}; uses fma, so within half an ulp of the scalar result. */

@@ -21,9 +21,9 @@ class VectorKernelsTest {
     static final double EPS = 0x1p-24;
     static final int L = VectorKernels.F.length();
 
-    /** Run lengths: around the vector length, one element, and long enough to split (> 2^17). */
+    /** Run lengths: empty, around the vector length, one element, and long enough to split (> 2^17). */
     static int[] runLengths(Random r) {
-        return new int[] {1, 2, L - 1, L, L + 1, 4 * L - 1, 4 * L + 3, 157, 1 + r.nextInt(3000), 150_001 + r.nextInt(1000)};
+        return new int[] {0, 1, 2, L - 1, L, L + 1, 4 * L - 1, 4 * L + 3, 157, 1 + r.nextInt(3000), 150_001 + r.nextInt(1000)};
     }
 
     /** Row widths for the row kernels, d = 1 included. */
