@@ -14,8 +14,10 @@ import jdk.incubator.vector.VectorOperators;
  * </ul>
  * Coefficients: minimax (Lawson IRLS in double against mpmath), rounded to float one at a time
  * with the rest refitted. Fit error with the float coefficients: 1.1e-9 (Q, absolute in erf),
- * 2.4e-9 (R, absolute in erfc). Measured against a double reference (ErfTest): max abs error
- * about 6e-8, i.e. about one float ulp near erf = 0.85; the requirement is 2e-7.
+ * 2.4e-9 (R, absolute in erfc). Measured against a double reference: max abs error 6.0e-8 at
+ * x = 1.061 over every float in [0, 6] (exhaustive, JDK 17 and 25, AVX2), i.e. about one float
+ * ulp there; negative x is exactly symmetric, and beyond 6 the result is exactly +-1. ErfTest
+ * checks a dense grid against the required 2e-7.
  */
 public final class VectorErf {
     private VectorErf() {}
