@@ -190,11 +190,12 @@ public final class VectorKernels {
         Parallel.forRange(n, GRAIN_GELU, (from, to) -> {
             int i = from, ub = from + F.loopBound(to - from);
             for (; i < ub; i += L) {
-                FloatVector v = load(x, i), ez = v.mul(v).mul(0.5f).neg().lanewise(VectorOperators.EXP);
-                FloatVector h = halfErfc(v, ez);
+                // All loads first: C2 inlines in bytecode order, and this body is near its node
+                // budget (NodeCountInliningCutoff); a load parsed after erfc was left a boxed call.
+                FloatVector v = load(x, i), dy = load(dout, i), acc = load(dx, i);
+                FloatVector ez = v.mul(v).mul(0.5f).neg().lanewise(VectorOperators.EXP), h = halfErfc(v, ez);
                 FloatVector cdf = h.blend(h.neg().add(1f), v.compare(VectorOperators.GE, 0f));
-                FloatVector grad = v.mul(INV_SQRT_2PI).fma(ez, cdf);
-                load(dout, i).fma(grad, load(dx, i)).intoArray(dx, i);
+                dy.fma(v.mul(INV_SQRT_2PI).fma(ez, cdf), acc).intoArray(dx, i);
             }
             for (; i < to; i++) { // the scalar oracle's formula
                 double v = x[i], cdf = 0.5 * (1.0 + Erf.erf(v * 0.7071067811865476));
