@@ -1,6 +1,7 @@
 package org.stmae.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.stmae.tensor.ScalarKernels.Binary;
 
@@ -30,41 +31,351 @@ public final class VectorKernels {
         return F.vectorBitSize();
     }
 
-    // Placeholders with the scalar semantics until the vector versions land.
+    private static final int L = F.length();
+
+    // Grains (elements per parallel chunk): a fork/join round trip costs a few microseconds, so
+    // a chunk must carry at least that much work. Memory-bound runs need ~64K elements, GELU
+    // (exp + two polynomials per element) ~16K; rows are grouped to the same element counts.
+    private static final int GRAIN_STREAM = 1 << 16, GRAIN_GELU = 1 << 14, GRAIN_ROWS = 1 << 14;
+
+    private static int rowGrain(int d) {
+        return Math.max(1, GRAIN_ROWS / Math.max(1, d));
+    }
+
+    // ---- elementwise runs --------------------------------------------------------------------
+
+    /** See {@link ScalarKernels#binaryRun}; bitwise equal to it (the same IEEE operation per element). */
     public static void binaryRun(Binary op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
-        ScalarKernels.binaryRun(op, a, ao, as, b, bo, bs, out, oo, n);
+        if (n <= 0) return;
+        if (as == 0 && bs == 0) { // one value for the whole run
+            ScalarKernels.binaryRun(op, a, ao, 0, b, bo, 0, out, oo, 1);
+            java.util.Arrays.fill(out, oo, oo + n, out[oo]);
+            return;
+        }
+        if (n < 2 * GRAIN_STREAM) { // the common per-row call: no lambda, no pool
+            binaryChunk(op, a, ao, as, b, bo, bs, out, oo, n);
+            return;
+        }
+        Parallel.forRange(n, GRAIN_STREAM, (from, to) ->
+                binaryChunk(op, a, ao + from * as, as, b, bo + from * bs, bs, out, oo + from, to - from));
     }
 
+    // One loop per (operator, operand steps): the operator must be a constant for C2 to
+    // intrinsify it, and a step-0 operand is a broadcast scalar, not a load.
+    private static void binaryChunk(Binary op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int oo, int n) {
+        int i = 0, ub = F.loopBound(n);
+        if (as == 1 && bs == 1) {
+            switch (op) {
+                case ADD -> { for (; i < ub; i += L) load(a, ao + i).add(load(b, bo + i)).intoArray(out, oo + i); }
+                case SUB -> { for (; i < ub; i += L) load(a, ao + i).sub(load(b, bo + i)).intoArray(out, oo + i); }
+                case MUL -> { for (; i < ub; i += L) load(a, ao + i).mul(load(b, bo + i)).intoArray(out, oo + i); }
+                case DIV -> { for (; i < ub; i += L) load(a, ao + i).div(load(b, bo + i)).intoArray(out, oo + i); }
+            }
+        } else if (as == 1) { // b broadcast
+            float s = b[bo];
+            switch (op) {
+                case ADD -> { for (; i < ub; i += L) load(a, ao + i).add(s).intoArray(out, oo + i); }
+                case SUB -> { for (; i < ub; i += L) load(a, ao + i).sub(s).intoArray(out, oo + i); }
+                case MUL -> { for (; i < ub; i += L) load(a, ao + i).mul(s).intoArray(out, oo + i); }
+                case DIV -> { for (; i < ub; i += L) load(a, ao + i).div(s).intoArray(out, oo + i); }
+            }
+        } else { // a broadcast
+            FloatVector s = FloatVector.broadcast(F, a[ao]);
+            switch (op) {
+                case ADD -> { for (; i < ub; i += L) s.add(load(b, bo + i)).intoArray(out, oo + i); }
+                case SUB -> { for (; i < ub; i += L) s.sub(load(b, bo + i)).intoArray(out, oo + i); }
+                case MUL -> { for (; i < ub; i += L) s.mul(load(b, bo + i)).intoArray(out, oo + i); }
+                case DIV -> { for (; i < ub; i += L) s.div(load(b, bo + i)).intoArray(out, oo + i); }
+            }
+        }
+        ScalarKernels.binaryRun(op, a, ao + i * as, as, b, bo + i * bs, bs, out, oo + i, n - i);
+    }
+
+    /** See {@link ScalarKernels#accumulateRun}; with ds == 0 the sum is reassociated. */
     public static void accumulateRun(float[] src, int so, float[] dst, int dOff, int ds, int n) {
-        ScalarKernels.accumulateRun(src, so, dst, dOff, ds, n);
+        if (ds == 0) {
+            dst[dOff] += sum(src, so, n);
+            return;
+        }
+        if (n < 2 * GRAIN_STREAM) addInto(src, so, dst, dOff, n);
+        else Parallel.forRange(n, GRAIN_STREAM, (from, to) -> addInto(src, so + from, dst, dOff + from, to - from));
     }
 
+    /** See {@link ScalarKernels#axpy}; uses fma, so within half an ulp of the scalar result. */
     public static void axpy(float alpha, float[] src, float[] dst, int n) {
-        ScalarKernels.axpy(alpha, src, dst, n);
+        // Memory-bound: C2 auto-vectorizes the scalar loop too, so this only matches it (within
+        // ~10%) on one thread; the split pays where more memory bandwidth is free.
+        if (n < 2 * GRAIN_STREAM) axpyChunk(alpha, src, dst, 0, n);
+        else Parallel.forRange(n, GRAIN_STREAM, (from, to) -> axpyChunk(alpha, src, dst, from, to));
     }
 
+    private static void axpyChunk(float alpha, float[] src, float[] dst, int from, int to) {
+        FloatVector va = FloatVector.broadcast(F, alpha);
+        int i = from, ub = from + F.loopBound(to - from);
+        for (; i < ub; i += L) va.fma(load(src, i), load(dst, i)).intoArray(dst, i);
+        for (; i < to; i++) dst[i] += alpha * src[i];
+    }
+
+    /**
+     * Sum of x[off, off + n). Long runs are cut into fixed blocks (independent of the thread
+     * count, so the result is deterministic) summed in parallel, then added in block order.
+     */
+    static float sum(float[] x, int off, int n) {
+        int blocks = (n + GRAIN_STREAM - 1) / GRAIN_STREAM;
+        if (blocks <= 1) return sumInline(x, off, n);
+        float[] part = new float[blocks];
+        Parallel.forRange(blocks, 1, (b0, b1) -> {
+            for (int k = b0; k < b1; k++) {
+                int from = k * GRAIN_STREAM;
+                part[k] = sumInline(x, off + from, Math.min(n, from + GRAIN_STREAM) - from);
+            }
+        });
+        float s = 0;
+        for (float p : part) s += p;
+        return s;
+    }
+
+    /** Four accumulators hide the add latency; one vector loop then a scalar tail. */
+    private static float sumInline(float[] x, int off, int n) {
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0, ub4 = n - n % (4 * L), ub = F.loopBound(n);
+        for (; i < ub4; i += 4 * L) {
+            s0 = s0.add(load(x, off + i));
+            s1 = s1.add(load(x, off + i + L));
+            s2 = s2.add(load(x, off + i + 2 * L));
+            s3 = s3.add(load(x, off + i + 3 * L));
+        }
+        for (; i < ub; i += L) s0 = s0.add(load(x, off + i));
+        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += x[off + i];
+        return s;
+    }
+
+    /** sum_i a[ao + i] * b[bo + i] with four fma accumulators. */
+    private static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0, ub4 = n - n % (4 * L), ub = F.loopBound(n);
+        for (; i < ub4; i += 4 * L) {
+            s0 = load(a, ao + i).fma(load(b, bo + i), s0);
+            s1 = load(a, ao + i + L).fma(load(b, bo + i + L), s1);
+            s2 = load(a, ao + i + 2 * L).fma(load(b, bo + i + 2 * L), s2);
+            s3 = load(a, ao + i + 3 * L).fma(load(b, bo + i + 3 * L), s3);
+        }
+        for (; i < ub; i += L) s0 = load(a, ao + i).fma(load(b, bo + i), s0);
+        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += a[ao + i] * b[bo + i];
+        return s;
+    }
+
+    private static FloatVector load(float[] a, int off) {
+        return FloatVector.fromArray(F, a, off);
+    }
+
+    // ---- GELU --------------------------------------------------------------------------------
+
+    private static final float INV_SQRT2 = 0.70710678f, INV_SQRT_2PI = 0.39894228f;
+
+    /**
+     * GELU(x) = x * Phi(x). With z = |x| / sqrt 2 and h = Phi(-|x|) = erfc(z) / 2, which is
+     * accurate in the tail: Phi(x) = 1 - h for x >= 0 (out = x - x h, one fma) and h for x < 0.
+     */
     public static void geluForward(float[] x, float[] out, int n) {
-        ScalarKernels.geluForward(x, out, n);
+        Parallel.forRange(n, GRAIN_GELU, (from, to) -> {
+            int i = from, ub = from + F.loopBound(to - from);
+            for (; i < ub; i += L) {
+                FloatVector v = load(x, i), h = halfErfc(v, v.mul(v).mul(0.5f).neg().lanewise(VectorOperators.EXP));
+                v.mul(h).blend(v.neg().fma(h, v), v.compare(VectorOperators.GE, 0f)).intoArray(out, i);
+            }
+            for (; i < to; i++) out[i] = (float) (x[i] * 0.5 * (1.0 + Erf.erf(x[i] * 0.7071067811865476)));
+        });
     }
 
+    /** dx += dout * (Phi(x) + x * phi(x)); phi(x) = exp(-x^2 / 2) / sqrt(2 pi) reuses erfc's exp. */
     public static void geluBackward(float[] dout, float[] x, float[] dx, int n) {
-        ScalarKernels.geluBackward(dout, x, dx, n);
+        Parallel.forRange(n, GRAIN_GELU, (from, to) -> {
+            int i = from, ub = from + F.loopBound(to - from);
+            for (; i < ub; i += L) {
+                // All loads first: C2 inlines in bytecode order, and this body is near its node
+                // budget (NodeCountInliningCutoff); a load parsed after erfc was left a boxed call.
+                FloatVector v = load(x, i), dy = load(dout, i), acc = load(dx, i);
+                FloatVector ez = v.mul(v).mul(0.5f).neg().lanewise(VectorOperators.EXP), h = halfErfc(v, ez);
+                FloatVector cdf = h.blend(h.neg().add(1f), v.compare(VectorOperators.GE, 0f));
+                dy.fma(v.mul(INV_SQRT_2PI).fma(ez, cdf), acc).intoArray(dx, i);
+            }
+            for (; i < to; i++) { // the scalar oracle's formula
+                double v = x[i], cdf = 0.5 * (1.0 + Erf.erf(v * 0.7071067811865476));
+                dx[i] += (float) (dout[i] * (cdf + v * 0.3989422804014327 * Math.exp(-0.5 * v * v)));
+            }
+        });
     }
 
+    /** Phi(-|x|) = erfc(|x| / sqrt 2) / 2, given ez = exp(-x^2 / 2). */
+    private static FloatVector halfErfc(FloatVector x, FloatVector ez) {
+        FloatVector z = x.abs().mul(INV_SQRT2);
+        FloatVector small = VectorErf.erfSmall(z, z.mul(z)).fma(-0.5f, 0.5f);
+        return VectorErf.erfcTail(z, ez).mul(0.5f).blend(small, z.lt(1f));
+    }
+    // ---- softmax over the last axis ----------------------------------------------------------
+
+    /** See {@link ScalarKernels#softmaxForward}; rows split over the pool. */
     public static void softmaxForward(float[] x, float[] out, int rows, int d) {
-        ScalarKernels.softmaxForward(x, out, rows, d);
+        Parallel.forRange(rows, rowGrain(d), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) softmaxRow(x, out, r * d, d);
+        });
     }
 
+    private static void softmaxRow(float[] x, float[] out, int o, int d) {
+        float max = max(x, o, d);
+        FloatVector vmax = FloatVector.broadcast(F, max), vs = FloatVector.zero(F);
+        int j = 0, ub = F.loopBound(d);
+        for (; j < ub; j += L) {
+            FloatVector e = load(x, o + j).sub(vmax).lanewise(VectorOperators.EXP);
+            e.intoArray(out, o + j);
+            vs = vs.add(e); // one accumulator: EXP's own latency dominates
+        }
+        float sum = vs.reduceLanes(VectorOperators.ADD);
+        for (; j < d; j++) {
+            float e = (float) Math.exp(x[o + j] - max);
+            out[o + j] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        for (j = 0; j < ub; j += L) load(out, o + j).mul(inv).intoArray(out, o + j);
+        for (; j < d; j++) out[o + j] *= inv;
+    }
+
+    private static float max(float[] x, int off, int n) {
+        FloatVector m0 = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY), m1 = m0;
+        int i = 0, ub2 = n - n % (2 * L), ub = F.loopBound(n);
+        for (; i < ub2; i += 2 * L) {
+            m0 = m0.max(load(x, off + i));
+            m1 = m1.max(load(x, off + i + L));
+        }
+        for (; i < ub; i += L) m0 = m0.max(load(x, off + i));
+        float m = m0.max(m1).reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) m = Math.max(m, x[off + i]);
+        return m;
+    }
+
+    /** See {@link ScalarKernels#softmaxBackward}: dx += y * (dy - dot(dy, y)) per row. */
     public static void softmaxBackward(float[] dout, float[] y, float[] dx, int rows, int d) {
-        ScalarKernels.softmaxBackward(dout, y, dx, rows, d);
+        Parallel.forRange(rows, rowGrain(d), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int o = r * d, j = 0, ub = F.loopBound(d);
+                float dot = dot(dout, o, y, o, d);
+                for (; j < ub; j += L)
+                    load(y, o + j).fma(load(dout, o + j).sub(dot), load(dx, o + j)).intoArray(dx, o + j);
+                for (; j < d; j++) dx[o + j] += y[o + j] * (dout[o + j] - dot);
+            }
+        });
     }
 
+    // ---- layer norm over the last axis -------------------------------------------------------
+
+    /** See {@link ScalarKernels#layerNormForward}: two-pass mean and variance per row. */
     public static void layerNormForward(float[] x, float[] w, float[] b, float[] out, float[] mean, float[] rstd, int rows, int d, float eps) {
-        ScalarKernels.layerNormForward(x, w, b, out, mean, rstd, rows, d, eps);
+        Parallel.forRange(rows, rowGrain(d), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int o = r * d, j = 0, ub = F.loopBound(d);
+                float m = sumInline(x, o, d) / d;
+                float v = sqDev(x, o, d, m) / d;
+                float s = (float) (1.0 / Math.sqrt(v + eps));
+                for (; j < ub; j += L)
+                    load(x, o + j).sub(m).mul(s).fma(load(w, j), load(b, j)).intoArray(out, o + j);
+                for (; j < d; j++) out[o + j] = (x[o + j] - m) * s * w[j] + b[j];
+                if (mean != null) mean[r] = m;
+                if (rstd != null) rstd[r] = s;
+            }
+        });
     }
 
+    /** sum_i (x[off + i] - m)^2 with two fma accumulators. */
+    private static float sqDev(float[] x, int off, int n, float m) {
+        FloatVector s0 = FloatVector.zero(F), s1 = s0;
+        int i = 0, ub2 = n - n % (2 * L), ub = F.loopBound(n);
+        for (; i < ub2; i += 2 * L) {
+            FloatVector c0 = load(x, off + i).sub(m), c1 = load(x, off + i + L).sub(m);
+            s0 = c0.fma(c0, s0);
+            s1 = c1.fma(c1, s1);
+        }
+        for (; i < ub; i += L) {
+            FloatVector c = load(x, off + i).sub(m);
+            s0 = c.fma(c, s0);
+        }
+        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += (x[off + i] - m) * (x[off + i] - m);
+        return s;
+    }
+
+    /**
+     * See {@link ScalarKernels#layerNormBackward}. Rows are cut into fixed blocks (a function of
+     * the shape only); with dw or db wanted, each block sums into its own partial, and the
+     * partials are added in block order, so results do not depend on the thread count.
+     */
     public static void layerNormBackward(float[] dout, float[] x, float[] w, float[] mean, float[] rstd,
                                          float[] dx, float[] dw, float[] db, int rows, int d) {
-        ScalarKernels.layerNormBackward(dout, x, w, mean, rstd, dx, dw, db, rows, d);
+        int rb = rowGrain(d), blocks = (rows + rb - 1) / rb;
+        if (blocks <= 1 || dw == null && db == null) {
+            Parallel.forRange(rows, rb, (r0, r1) -> layerNormBackRows(dout, x, w, mean, rstd, dx, dw, db, 0, r0, r1, d));
+            return;
+        }
+        float[] pw = dw == null ? null : new float[blocks * d], pb = db == null ? null : new float[blocks * d];
+        Parallel.forRange(blocks, 1, (k0, k1) -> {
+            for (int k = k0; k < k1; k++)
+                layerNormBackRows(dout, x, w, mean, rstd, dx, pw, pb, k * d, k * rb, Math.min(rows, (k + 1) * rb), d);
+        });
+        for (int k = 0; k < blocks; k++) {
+            if (dw != null) addInto(pw, k * d, dw, 0, d);
+            if (db != null) addInto(pb, k * d, db, 0, d);
+        }
+    }
+
+    // Three passes over a row (it stays in L1): the two reductions, the parameter gradients,
+    // then dx; a null-check inside the reduction loop kept JDK 17's C2 from vectorizing it well.
+    private static void layerNormBackRows(float[] dout, float[] x, float[] w, float[] mean, float[] rstd, float[] dx,
+                                          float[] dw, float[] db, int wo, int r0, int r1, int d) {
+        int ub = F.loopBound(d);
+        for (int r = r0; r < r1; r++) {
+            int o = r * d, j = 0;
+            float m = mean[r], s = rstd[r];
+            FloatVector g0 = FloatVector.zero(F), gx0 = g0;
+            for (; j < ub; j += L) {
+                FloatVector xhat = load(x, o + j).sub(m).mul(s), g = load(dout, o + j).mul(load(w, j));
+                g0 = g0.add(g);
+                gx0 = g.fma(xhat, gx0);
+            }
+            float gMean = g0.reduceLanes(VectorOperators.ADD), gxMean = gx0.reduceLanes(VectorOperators.ADD);
+            for (; j < d; j++) {
+                float xhat = (x[o + j] - m) * s, g = dout[o + j] * w[j];
+                gMean += g;
+                gxMean += g * xhat;
+            }
+            gMean /= d;
+            gxMean /= d;
+            if (dw != null) {
+                for (j = 0; j < ub; j += L)
+                    load(dout, o + j).fma(load(x, o + j).sub(m).mul(s), load(dw, wo + j)).intoArray(dw, wo + j);
+                for (; j < d; j++) dw[wo + j] += dout[o + j] * ((x[o + j] - m) * s);
+            }
+            if (db != null) addInto(dout, o, db, wo, d);
+            if (dx == null) continue;
+            FloatVector vs = FloatVector.broadcast(F, s);
+            for (j = 0; j < ub; j += L) {
+                FloatVector xhat = load(x, o + j).sub(m).mul(s);
+                FloatVector t = load(dout, o + j).mul(load(w, j)).sub(gMean).sub(xhat.mul(gxMean));
+                t.fma(vs, load(dx, o + j)).intoArray(dx, o + j);
+            }
+            for (; j < d; j++) {
+                float xhat = (x[o + j] - m) * s;
+                dx[o + j] += s * (dout[o + j] * w[j] - gMean - xhat * gxMean);
+            }
+        }
+    }
+
+    /** dst[dOff, dOff + n) += src[so, so + n). */
+    private static void addInto(float[] src, int so, float[] dst, int dOff, int n) {
+        int i = 0, ub = F.loopBound(n);
+        for (; i < ub; i += L) load(dst, dOff + i).add(load(src, so + i)).intoArray(dst, dOff + i);
+        for (; i < n; i++) dst[dOff + i] += src[so + i];
     }
 }
