@@ -1,0 +1,110 @@
+package org.stmae.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import org.stmae.autograd.Parameter;
+import org.stmae.mae.Flops;
+import org.stmae.mae.Init;
+import org.stmae.mae.MaeConfig;
+import org.stmae.mae.MaskedAutoencoder;
+import org.stmae.masking.MaskingStrategy;
+import org.stmae.tensor.Parallel;
+import org.stmae.tensor.Tensor;
+import org.stmae.train.AdamW;
+
+/**
+ * Times full pre-training steps (forward, backward, AdamW) on synthetic clips: the numbers
+ * BENCHMARKS.md compares with tools/reference/bench_train.py, which runs PyTorch on the same
+ * configs with the same FLOP formula.
+ */
+public final class TrainBench {
+    private TrainBench() {}
+
+    /** A named benchmark configuration and its batch size. */
+    public record Config(String name, MaeConfig model, int batch) {}
+
+    /**
+     * bench-S: 16x112x112 clips, 2x16x16 patches (392 tokens), ViT-S encoder 384 x 12 x 6,
+     * decoder 192 x 4 x 3, ratio 0.9, batch 4, pred_t_dim 8, norm-pix loss, separable positions,
+     * no class token, qkv bias, mlp ratio 4. bench-S-dense: the same with mask tokens in the encoder.
+     */
+    public static Config named(String name) {
+        MaeConfig s = MaeConfig.builder().imgSize(112).patchSize(16).numFrames(16).tPatchSize(2).predTDim(8)
+                .embedDim(384).depth(12).numHeads(6).decoderEmbedDim(192).decoderDepth(4).decoderNumHeads(3)
+                .mlpRatio(4).maskRatio(0.9).normPixLoss(true).sepPosEmbed(true).clsEmbed(false).qkvBias(true).build();
+        return switch (name) {
+            case "bench-S" -> new Config(name, s, 4);
+            case "bench-S-dense" -> new Config(name, s.toBuilder().encoderMaskTokens(true).build(), 4);
+            case "tiny" -> new Config(name, MaeConfig.preset("tiny"), 8);
+            default -> throw new IllegalArgumentException("unknown bench config '" + name + "' (bench-S, bench-S-dense, tiny)");
+        };
+    }
+
+    /** One measured row. */
+    public record Result(String config, int threads, double clipsPerS, double gflops, double peakHeapMb, double stepMs, int steps) {}
+
+    public static Result run(Config c, int threads, int warmup, int steps) {
+        Parallel.setThreads(threads);
+        MaskedAutoencoder model = Init.create(c.model(), 0);
+        List<Parameter> params = model.params.all();
+        Set<String> noDecay = new HashSet<>();
+        for (Parameter p : params) if (AdamW.isNoDecay(p)) noDecay.add(p.name);
+        AdamW opt = new AdamW(params, noDecay, 0.9, 0.95, 1e-8, 0.05);
+        Random rng = new Random(0);
+        MaeConfig m = c.model();
+        Tensor x = Tensor.zeros(c.batch(), m.inChans(), m.numFrames(), m.imgSize(), m.imgSize());
+        for (int i = 0; i < x.size(); i++) x.data[i] = (float) rng.nextGaussian();
+        MaskingStrategy masking = MaskedAutoencoder.masking(m);
+        List<Double> times = new ArrayList<>();
+        for (int i = 0; i < warmup + steps; i++) {
+            if (i == warmup) resetPeaks();
+            long t0 = System.nanoTime();
+            var out = model.forward(x, masking.sample(rng, c.batch()));
+            out.loss().backward();
+            opt.step(1e-4);
+            model.params.zeroGrad();
+            if (i >= warmup) times.add((System.nanoTime() - t0) / 1e9);
+        }
+        double[] t = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double median = t.length % 2 == 1 ? t[t.length / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
+        double gflops = Flops.trainingStep(m, m.encoderMaskTokens()) * c.batch() / median / 1e9;
+        return new Result(c.name(), threads, c.batch() / median, gflops, peakHeapMb(), median * 1000, steps);
+    }
+
+    private static void resetPeaks() {
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) if (p.getType() == MemoryType.HEAP) p.resetPeakUsage();
+    }
+
+    private static double peakHeapMb() {
+        long sum = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans())
+            if (p.getType() == MemoryType.HEAP) sum += p.getPeakUsage().getUsed();
+        return sum / (1024.0 * 1024.0);
+    }
+
+    /** Prints the rows as an aligned table or as CSV. */
+    public static void print(List<Result> rows, boolean csv) {
+        if (csv) {
+            System.out.println("config,threads,clips_per_s,gflops,peak_heap_mb,step_ms,steps");
+            for (Result r : rows)
+                System.out.printf(Locale.ROOT, "%s,%d,%.3f,%.1f,%.0f,%.1f,%d%n", r.config, r.threads, r.clipsPerS, r.gflops, r.peakHeapMb, r.stepMs, r.steps);
+            return;
+        }
+        System.out.printf(Locale.ROOT, "%-14s %7s %10s %9s %13s %10s%n", "config", "threads", "clips/s", "GFLOP/s", "peak heap MB", "step ms");
+        for (Result r : rows)
+            System.out.printf(Locale.ROOT, "%-14s %7d %10.3f %9.1f %13.0f %10.1f%n", r.config, r.threads, r.clipsPerS, r.gflops, r.peakHeapMb, r.stepMs);
+        if (rows.size() == 2 && rows.get(0).config.equals("bench-S") && rows.get(1).config.equals("bench-S-dense")) {
+            MaeConfig s = named("bench-S").model();
+            System.out.printf(Locale.ROOT, "sparse/dense speedup %.2fx (analytic FLOP ratio %.2fx)%n",
+                    rows.get(0).clipsPerS / rows.get(1).clipsPerS, Flops.trainingStep(s, true) / Flops.trainingStep(s, false));
+        }
+    }
+
+}
