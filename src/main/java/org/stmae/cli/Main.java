@@ -13,7 +13,8 @@ public final class Main {
     /** Every command, in the order {@code stmae --help} lists them. */
     static List<Command> commands() {
         return List.of(
-                new BenchCommand());
+                new BenchCommand(),
+                new FramesCommand());
     }
 
     public static void main(String[] argv) {
