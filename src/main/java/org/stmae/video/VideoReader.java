@@ -67,6 +67,12 @@ public final class VideoReader implements AutoCloseable {
     /** presToDecode[p] = decode index of the p-th frame in presentation order; decodeToPres its inverse. */
     private final int[] presToDecode, decodeToPres;
     private volatile long deadlineNanos = Long.MAX_VALUE;
+    private static final java.util.concurrent.atomic.LongAdder DECODED = new java.util.concurrent.atomic.LongAdder();
+
+    /** Pictures decoded by jcodec in this JVM so far, all readers together (for benchmarks). */
+    public static long decodedFrames() {
+        return DECODED.sum();
+    }
     private long timeoutNanos;
 
     private VideoReader(Path path, SeekableByteChannel channel, MP4Demuxer demuxer, AbstractMP4DemuxerTrack track,
@@ -423,6 +429,7 @@ public final class VideoReader implements AutoCloseable {
                 Packet packet = track.nextFrame();
                 if (packet == null) throw new BadVideoException(path, "truncated: frame " + decodeToPres[d] + " is missing from the file");
                 Picture pic = decoder.decodeFrame(packet.getData(), buffer);
+                DECODED.increment();
                 if (pic == null) throw new BadVideoException(path, "decoder returned no picture for frame " + decodeToPres[d]);
                 if (!wanted[d]) continue;
                 int w = pic.getCroppedWidth(), h = pic.getCroppedHeight();
