@@ -15,6 +15,7 @@ public final class Main {
         return List.of(
                 new InfoCommand(),
                 new VerifyCommand(),
+                new FramesCommand(),
                 new BenchCommand());
     }
 
