@@ -13,6 +13,8 @@ public final class Main {
     /** Every command, in the order {@code stmae --help} lists them. */
     static List<Command> commands() {
         return List.of(
+                new PretrainCommand(),
+                new ReconstructCommand(),
                 new InfoCommand(),
                 new VerifyCommand(),
                 new FramesCommand(),

@@ -138,9 +138,12 @@ public final class LineChart {
                 if (s.x.length <= 30) g.fillOval((int) x - 3, (int) y - 3, 6, 6);
             }
             g.draw(path);
-            g.drawLine(left + pw - 150, top + 14 + 16 * k, left + pw - 130, top + 14 + 16 * k);
+            int legend = 40;
+            for (Series t : series) legend = Math.max(legend, fm.stringWidth(t.name) + 40);
+            int lx = left + pw - legend - 6;
+            g.drawLine(lx, top + 14 + 16 * k, lx + 20, top + 14 + 16 * k);
             g.setColor(Color.BLACK);
-            g.drawString(s.name, left + pw - 124, top + 18 + 16 * k);
+            g.drawString(s.name, lx + 26, top + 18 + 16 * k);
         }
         g.dispose();
         return img;

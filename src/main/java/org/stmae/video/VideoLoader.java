@@ -127,6 +127,14 @@ public final class VideoLoader implements AutoCloseable {
     private boolean closed;
 
     public VideoLoader(VideoDataset dataset, ClipSampler sampler, Options opt) {
+        this(dataset, sampler, opt, 0);
+    }
+
+    /**
+     * A loader that starts at position {@code start} of the epoch's order (the videos before it
+     * are neither decoded nor counted): how a resumed run continues mid-epoch.
+     */
+    public VideoLoader(VideoDataset dataset, ClipSampler sampler, Options opt, int start) {
         if (opt.workers() < 1) throw new IllegalArgumentException("workers must be >= 1");
         this.dataset = dataset;
         this.sampler = sampler;
@@ -151,6 +159,7 @@ public final class VideoLoader implements AutoCloseable {
             return t;
         };
         pool = Executors.newFixedThreadPool(opt.workers(), tf);
+        submitted = Math.max(0, Math.min(start, n));
         fill();
     }
 
