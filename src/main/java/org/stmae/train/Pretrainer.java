@@ -34,6 +34,7 @@ public final class Pretrainer {
     private final PretrainConfig cfg;
     private final PrintStream out;
     private final List<double[]> metrics = new ArrayList<>(); // step, loss, lr
+    private long stopAfter = Long.MAX_VALUE;
 
     /** A run stopped by a non-finite loss. */
     public static final class DivergedException extends RuntimeException {
@@ -59,6 +60,12 @@ public final class Pretrainer {
         if (Files.isDirectory(data)) return VideoDataset.folder(data);
         if (Files.isRegularFile(data)) return VideoDataset.listFile(data, data.toAbsolutePath().getParent());
         throw new IOException(data + ": no such file or directory");
+    }
+
+    /** Stops the run after this many steps as if it had been interrupted there (tests of resume). */
+    Pretrainer stopAfter(long step) {
+        this.stopAfter = step;
+        return this;
     }
 
     /** Runs (or, with {@code resume}, continues) the run; returns the final model. */
@@ -97,7 +104,7 @@ public final class Pretrainer {
         Progress progress = new Progress(out, cfg.steps(), state.step());
         long lastSaved = state.step();
         try (ClipStream stream = new ClipStream(data, sampler, lo, state.epoch(), state.position())) {
-            for (long step = state.step(); step < cfg.steps(); step++) {
+            for (long step = state.step(); step < Math.min(cfg.steps(), stopAfter); step++) {
                 double lr = schedule.at(step);
                 double lossSum = 0;
                 for (int micro = 0; micro < cfg.accumIter(); micro++) {
