@@ -142,7 +142,7 @@ public record MaeConfig(
     public static Builder presetBuilder(String name) {
         Builder b = builder();
         switch (name) {
-            case "tiny" -> b.imgSize(64).patchSize(16).numFrames(8).tPatchSize(2).predTDim(4)
+            case "tiny" -> b.imgSize(64).patchSize(8).numFrames(8).tPatchSize(2).predTDim(4)
                     .embedDim(96).depth(4).numHeads(3).decoderEmbedDim(64).decoderDepth(2).decoderNumHeads(2);
             // VideoMAE's ViT-S with its decoder (mae_st has no ViT-S).
             case "vit-s" -> b.embedDim(384).depth(12).numHeads(6).decoderEmbedDim(192).decoderDepth(4).decoderNumHeads(3);

@@ -219,6 +219,6 @@ class ModelPropertiesTest {
         for (Parameter p : a.params.all()) assertArrayEquals(p.value.data, b.params.get(p.name).value.data, p.name);
         MaskedAutoencoder wider = Init.create(cfg.toBuilder().embedDim(120).build(), 1);
         String msg = assertThrows(java.io.IOException.class, () -> Checkpoints.load(wider, f)).getMessage();
-        assertTrue(msg.contains("model.safetensors") && msg.contains("patch_embed.proj.weight") && msg.contains("[96, 3, 2, 16, 16]") && msg.contains("[120, 3, 2, 16, 16]"), msg);
+        assertTrue(msg.contains("model.safetensors") && msg.contains("patch_embed.proj.weight") && msg.contains("[96, 3, 2, 8, 8]") && msg.contains("[120, 3, 2, 8, 8]"), msg);
     }
 }
