@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -119,7 +117,8 @@ public final class VideoLoader implements AutoCloseable {
     private final ClipSampler sampler;
     private final Options opt;
     private final int[] order;
-    private final ExecutorService pool;
+    private final java.util.concurrent.ThreadPoolExecutor pool;
+    private int abandoned;
     private final ArrayDeque<Task> window = new ArrayDeque<>();
     private final int capacity;
     private int submitted, delivered, skipped;
@@ -158,7 +157,8 @@ public final class VideoLoader implements AutoCloseable {
             t.setDaemon(true);  // a decoder stuck inside jcodec must never keep the JVM alive
             return t;
         };
-        pool = Executors.newFixedThreadPool(opt.workers(), tf);
+        pool = new java.util.concurrent.ThreadPoolExecutor(opt.workers(), opt.workers(), 0L, TimeUnit.MILLISECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), tf);
         submitted = Math.max(0, Math.min(start, n));
         fill();
     }
@@ -215,6 +215,10 @@ public final class VideoLoader implements AutoCloseable {
                 if (s != 0 && System.nanoTime() - s > limit) {
                     // The reader checks its deadline between packets; getting here means the decoder is stuck inside one.
                     t.future.cancel(true);
+                    // That thread may never come back: start a replacement so the other videos keep flowing.
+                    abandoned++;
+                    pool.setMaximumPoolSize(opt.workers() + abandoned);
+                    pool.setCorePoolSize(opt.workers() + abandoned);
                     return new Result(null, new BadVideoException(path, String.format(Locale.ROOT,
                             "decode timed out (no progress for %.1f s; decoder stuck)", limit / 1e9)));
                 }
@@ -309,6 +313,11 @@ public final class VideoLoader implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Decoder threads given up on because they were stuck inside jcodec (daemon threads; they may keep running). */
+    public int abandonedThreads() {
+        return abandoned;
     }
 
     /** True once every worker thread has ended (for tests). */

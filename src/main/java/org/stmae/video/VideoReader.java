@@ -67,6 +67,11 @@ public final class VideoReader implements AutoCloseable {
     /** presToDecode[p] = decode index of the p-th frame in presentation order; decodeToPres its inverse. */
     private final int[] presToDecode, decodeToPres;
     private volatile long deadlineNanos = Long.MAX_VALUE;
+    static {
+        // jcodec logs broken atoms to stdout; our caller gets the reason through BadVideoException instead.
+        org.jcodec.common.logging.Logger.addSink(message -> { });
+    }
+
     private static final java.util.concurrent.atomic.LongAdder DECODED = new java.util.concurrent.atomic.LongAdder();
 
     /** Pictures decoded by jcodec in this JVM so far, all readers together (for benchmarks). */
@@ -152,6 +157,9 @@ public final class VideoReader implements AutoCloseable {
     /** Opens a video held in memory; {@code path} only names it in messages. */
     public static VideoReader open(Path path, byte[] bytes, long timeoutMillis) throws BadVideoException {
         if (bytes.length == 0) throw new BadVideoException(path, "empty file (0 bytes)");
+        String head = sniffContainer(path, Arrays.copyOf(bytes, Math.min(64, bytes.length)));
+        String why = Mp4Sanity.check(bytes);
+        if (why != null) throw new BadVideoException(path, "corrupt " + head.toUpperCase(Locale.ROOT) + " container: " + why);
         SeekableByteChannel ch = ByteBufferSeekableByteChannel.readFromByteBuffer(ByteBuffer.wrap(bytes));
         return openChannel(path, ch, Arrays.copyOf(bytes, Math.min(64, bytes.length)), bytes.length, timeoutMillis);
     }
