@@ -77,4 +77,10 @@ public final class Kernels {
         if (SCALAR) ScalarKernels.layerNormBackward(dout, x, w, mean, rstd, dx, dw, db, rows, d);
         else VectorKernels.layerNormBackward(dout, x, w, mean, rstd, dx, dw, db, rows, d);
     }
+
+    public static void adamw(float[] w, float[] g, float[] m, float[] v, int n, float shrink, float b1, float a1,
+                             float b2, float a2, float stepSize, float bc2, float eps) {
+        if (SCALAR) ScalarKernels.adamw(w, g, m, v, n, shrink, b1, a1, b2, a2, stepSize, bc2, eps);
+        else VectorKernels.adamw(w, g, m, v, n, shrink, b1, a1, b2, a2, stepSize, bc2, eps);
+    }
 }

@@ -183,4 +183,22 @@ public final class ScalarKernels {
                 }
         }
     }
+
+    // ---- AdamW -------------------------------------------------------------------------------
+
+    /**
+     * One AdamW update of n values, PyTorch's order of operations: w *= shrink;
+     * m = m b1 + a1 g; v = v b2 + a2 g g; w += stepSize * (m / (sqrt(v) / bc2 + eps)), where
+     * shrink = 1 - lr wd, a1 = 1 - b1, a2 = 1 - b2, stepSize = -lr / (1 - b1^t), bc2 = sqrt(1 - b2^t).
+     */
+    public static void adamw(float[] w, float[] g, float[] m, float[] v, int n, float shrink, float b1, float a1,
+                             float b2, float a2, float stepSize, float bc2, float eps) {
+        for (int j = 0; j < n; j++) {
+            w[j] *= shrink;
+            m[j] = m[j] * b1 + a1 * g[j];
+            v[j] = v[j] * b2 + a2 * g[j] * g[j];
+            float denom = (float) Math.sqrt(v[j]) / bc2 + eps;
+            w[j] += stepSize * (m[j] / denom);
+        }
+    }
 }

@@ -378,4 +378,35 @@ public final class VectorKernels {
         for (; i < ub; i += L) load(dst, dOff + i).add(load(src, so + i)).intoArray(dst, dOff + i);
         for (; i < n; i++) dst[dOff + i] += src[so + i];
     }
+
+    // ---- AdamW -------------------------------------------------------------------------------
+
+    /** {@link ScalarKernels#adamw}, lane by lane with the same operations (no fma), so the bits agree. */
+    public static void adamw(float[] w, float[] g, float[] m, float[] v, int n, float shrink, float b1, float a1,
+                             float b2, float a2, float stepSize, float bc2, float eps) {
+        if (n < 2 * GRAIN_STREAM) adamwChunk(w, g, m, v, 0, n, shrink, b1, a1, b2, a2, stepSize, bc2, eps);
+        else Parallel.forRange(n, GRAIN_STREAM, (from, to) -> adamwChunk(w, g, m, v, from, to, shrink, b1, a1, b2, a2, stepSize, bc2, eps));
+    }
+
+    private static void adamwChunk(float[] w, float[] g, float[] m, float[] v, int from, int to, float shrink, float b1, float a1,
+                                   float b2, float a2, float stepSize, float bc2, float eps) {
+        int j = from;
+        for (int bound = from + F.loopBound(to - from); j < bound; j += L) {
+            FloatVector gj = FloatVector.fromArray(F, g, j);
+            FloatVector mj = FloatVector.fromArray(F, m, j).mul(b1).add(gj.mul(a1));
+            FloatVector vj = FloatVector.fromArray(F, v, j).mul(b2).add(gj.mul(a2).mul(gj));
+            FloatVector denom = vj.lanewise(VectorOperators.SQRT).div(bc2).add(eps);
+            FloatVector wj = FloatVector.fromArray(F, w, j).mul(shrink);
+            wj.add(mj.div(denom).mul(stepSize)).intoArray(w, j);
+            mj.intoArray(m, j);
+            vj.intoArray(v, j);
+        }
+        for (; j < to; j++) {
+            w[j] *= shrink;
+            m[j] = m[j] * b1 + a1 * g[j];
+            v[j] = v[j] * b2 + a2 * g[j] * g[j];
+            float denom = (float) Math.sqrt(v[j]) / bc2 + eps;
+            w[j] += stepSize * (m[j] / denom);
+        }
+    }
 }

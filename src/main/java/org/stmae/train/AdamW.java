@@ -3,6 +3,7 @@ package org.stmae.train;
 import java.util.List;
 import java.util.Set;
 import org.stmae.autograd.Parameter;
+import org.stmae.tensor.Kernels;
 
 /**
  * AdamW with PyTorch's semantics (torch.optim.AdamW, single-tensor path), step by step:
@@ -52,15 +53,8 @@ public final class AdamW {
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             if (p.grad() == null) continue;
-            float[] w = p.value.data, g = p.grad().data, mi = m[i], vi = v[i];
             float shrink = (float) (1 - lr * (decay[i] ? weightDecay : 0));
-            for (int j = 0; j < w.length; j++) {
-                w[j] *= shrink;
-                mi[j] = mi[j] * b1 + a1 * g[j];
-                vi[j] = vi[j] * b2 + a2 * g[j] * g[j];
-                float denom = (float) Math.sqrt(vi[j]) / bc2 + e;
-                w[j] += stepSize * (mi[j] / denom);
-            }
+            Kernels.adamw(p.value.data, p.grad().data, m[i], v[i], m[i].length, shrink, b1, a1, b2, a2, stepSize, bc2, e);
         }
     }
 
