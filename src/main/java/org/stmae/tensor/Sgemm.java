@@ -1,41 +1,277 @@
 package org.stmae.tensor;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API single-precision GEMM with the same contract as {@link ScalarKernels#matmul}.
- * (First version: a dot product per output element; to be replaced by a register-tiled kernel.)
+ *
+ * <p>GotoBLAS/BLIS structure. op(A) and op(B) are copied into packed panels (this absorbs both
+ * transposes and the leading dimensions, so one micro-kernel serves every case), then a register
+ * tile of {@code MR x NR} accumulators ({@code NR} = two vectors) is updated by one broadcast of A
+ * and two loads of B per step of k. Cache blocking: a packed B block of {@code KC x NC} (L3), an A
+ * block of {@code MC x KC} (L2), one B micro-panel of {@code KC x NR} (L1) reused down the rows.
+ *
+ * <p>Parallelism: C of every batch entry is cut into a grid of tiles (multiples of the register
+ * tile); each task owns one tile of one batch entry over all of k, packs into its thread's own
+ * buffers and writes its tile only, so no synchronisation and no shared packed data. The grid is
+ * chosen by a small cost model (compute + packing, makespan over the threads), which makes a
+ * batch of small attention matmuls split across the batch and one large matmul split in 2D.
+ *
+ * <p>Edges: packing pads panels with zeros to whole register tiles, so the micro-kernel never has
+ * a tail; a partial tile goes through a scratch tile and scalar stores.
  */
 public final class Sgemm {
     private Sgemm() {}
 
     private static final VectorSpecies<Float> F = VectorKernels.F;
+    private static final int VL = F.length();
+    /** Register tile: 6 rows x 2 vectors = 12 accumulators + 2 B vectors + 1 broadcast <= 16 ymm. */
+    static final int MR = 6;
+    static final int NR = 2 * VL;
+    /** k per packed block: a KC x NR B micro-panel (16 KiB at 256 bits) stays in L1. */
+    static final int KC = intProp("stmae.sgemm.kc", 256);
+    /** Rows per packed A block: MC x KC floats stay in the 1 MiB L2. */
+    static final int MC = roundUp(intProp("stmae.sgemm.mc", 144), MR);
+    /** Columns per packed B block: KC x NC floats stay in L3. */
+    static final int NC = roundUp(intProp("stmae.sgemm.nc", 2048), NR);
+    /** Below this many multiply-adds a fork/join costs more than it saves. */
+    private static final long PARALLEL_MIN_MACS = 1L << 16;
+    /** Cost model: time to pack one element, in units of one vector multiply-add per row. */
+    private static final int PACK_COST = intProp("stmae.sgemm.packCost", 2);
+
+    private static int intProp(String name, int dflt) {
+        String v = System.getProperty(name);
+        return v == null || v.isBlank() ? dflt : Integer.parseInt(v.trim());
+    }
+
+    private static int roundUp(int x, int to) {
+        return (x + to - 1) / to * to;
+    }
+
+    /** Per-thread packing buffers, grown on demand and reused across calls. */
+    private static final class Buffers {
+        float[] a = new float[0], b = new float[0];
+        final float[] tile = new float[MR * NR];
+    }
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
     public static void matmul(int batch, boolean transA, boolean transB, int m, int n, int k,
                               float[] a, int aOff, int lda, int aBatch,
                               float[] b, int bOff, int ldb, int bBatch,
                               float[] c, int cOff, int ldc, int cBatch, boolean accumulate) {
-        for (int z = 0; z < batch; z++) {
-            int ao = aOff + z * aBatch, bo = bOff + z * bBatch, co = cOff + z * cBatch;
-            float[] at = new float[m * k], bt = new float[n * k];
-            for (int i = 0; i < m; i++) for (int p = 0; p < k; p++) at[i * k + p] = transA ? a[ao + p * lda + i] : a[ao + i * lda + p];
-            for (int j = 0; j < n; j++) for (int p = 0; p < k; p++) bt[j * k + p] = transB ? b[bo + j * ldb + p] : b[bo + p * ldb + j];
-            Parallel.forRange(m, 1, (i0, i1) -> {
-                for (int i = i0; i < i1; i++) {
-                    for (int j = 0; j < n; j++) {
-                        FloatVector acc = FloatVector.zero(F);
-                        int p = 0;
-                        for (int bound = F.loopBound(k); p < bound; p += F.length())
-                            acc = FloatVector.fromArray(F, at, i * k + p).fma(FloatVector.fromArray(F, bt, j * k + p), acc);
-                        float s = acc.reduceLanes(VectorOperators.ADD);
-                        for (; p < k; p++) s += at[i * k + p] * bt[j * k + p];
-                        int ci = co + i * ldc + j;
-                        c[ci] = accumulate ? c[ci] + s : s;
+        if (batch <= 0 || m <= 0 || n <= 0) return;
+        if (k <= 0) {
+            if (!accumulate)
+                for (int z = 0; z < batch; z++)
+                    for (int i = 0; i < m; i++) {
+                        int row = cOff + z * cBatch + i * ldc;
+                        java.util.Arrays.fill(c, row, row + n, 0f);
+                    }
+            return;
+        }
+        Problem pr = new Problem(transA, transB, m, n, k, a, aOff, lda, aBatch, b, bOff, ldb, bBatch,
+                c, cOff, ldc, cBatch, accumulate);
+        int threads = Parallel.threads();
+        long macs = (long) batch * m * n * k;
+        int unitsM = (m + MR - 1) / MR, unitsN = (n + NR - 1) / NR;
+        int tm = 1, tn = 1;
+        if (threads > 1 && macs >= PARALLEL_MIN_MACS) {
+            // Pick the tile grid with the smallest estimated makespan; packing is charged per
+            // tile, so splitting is only chosen when it buys parallelism.
+            long best = Long.MAX_VALUE;
+            int maxTiles = Math.max(1, 4 * threads);
+            for (int gm = 1; gm <= Math.min(unitsM, maxTiles); gm++) {
+                for (int gn = 1; gm * gn <= maxTiles && gn <= unitsN; gn++) {
+                    long rows = (long) (unitsM + gm - 1) / gm * MR, cols = (long) (unitsN + gn - 1) / gn * NR;
+                    long perTile = k * (rows * cols / VL + PACK_COST * (rows + cols));
+                    long rounds = ((long) batch * gm * gn + threads - 1) / threads;
+                    long cost = rounds * perTile;
+                    if (cost < best) {
+                        best = cost;
+                        tm = gm;
+                        tn = gn;
                     }
                 }
-            });
+            }
         }
+        int tileM = (unitsM + tm - 1) / tm * MR, tileN = (unitsN + tn - 1) / tn * NR;
+        int gridM = (m + tileM - 1) / tileM, gridN = (n + tileN - 1) / tileN;
+        int perZ = gridM * gridN;
+        int tasks = batch * perZ;
+        if (tasks == 1) {
+            tile(pr, 0, 0, m, 0, n);
+            return;
+        }
+        Parallel.forEach(tasks, t -> {
+            int z = t / perZ, r = t % perZ;
+            int i0 = (r / gridN) * tileM, j0 = (r % gridN) * tileN;
+            tile(pr, z, i0, Math.min(m, i0 + tileM), j0, Math.min(n, j0 + tileN));
+        });
+    }
+
+    /** The arguments of one call, shared by its tasks. */
+    private record Problem(boolean transA, boolean transB, int m, int n, int k,
+                           float[] a, int aOff, int lda, int aBatch,
+                           float[] b, int bOff, int ldb, int bBatch,
+                           float[] c, int cOff, int ldc, int cBatch, boolean accumulate) {}
+
+    /** C_z[i0:i1, j0:j1] over all of k, on the calling thread. */
+    private static void tile(Problem pr, int z, int i0, int i1, int j0, int j1) {
+        Buffers buf = BUFFERS.get();
+        int k = pr.k;
+        int ao = pr.aOff + z * pr.aBatch, bo = pr.bOff + z * pr.bBatch, co = pr.cOff + z * pr.cBatch;
+        int ncMax = Math.min(NC, roundUp(j1 - j0, NR)), mcMax = Math.min(MC, roundUp(i1 - i0, MR));
+        int kcMax = Math.min(KC, k);
+        if (buf.b.length < ncMax * kcMax) buf.b = new float[ncMax * kcMax];
+        if (buf.a.length < mcMax * kcMax) buf.a = new float[mcMax * kcMax];
+        float[] ap = buf.a, bp = buf.b;
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean add = pr.accumulate || pc > 0;
+                packB(pr.transB, pr.b, bo, pr.ldb, pc, kc, jc, nc, bp);
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    packA(pr.transA, pr.a, ao, pr.lda, pc, kc, ic, mc, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            kernel(kc, ap, ir * kc, bp, jr * kc, pr.c, co + (ic + ir) * pr.ldc + jc + jr, pr.ldc,
+                                    Math.min(MR, mc - ir), nr, add, buf.tile);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * op(B)[pc:pc+kc, jc:jc+nc] into micro-panels of NR columns: panel q at {@code q*NR*kc},
+     * element (p, j) at {@code + p*NR + j}; the last panel is zero-padded.
+     */
+    private static void packB(boolean transB, float[] b, int bo, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr), base = jr * kc;
+            if (!transB) {
+                int src = bo + pc * ldb + jc + jr;
+                if (nr == NR) {
+                    for (int p = 0; p < kc; p++, src += ldb) {
+                        FloatVector.fromArray(F, b, src).intoArray(bp, base + p * NR);
+                        FloatVector.fromArray(F, b, src + VL).intoArray(bp, base + p * NR + VL);
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++, src += ldb) {
+                        int dst = base + p * NR;
+                        for (int j = 0; j < nr; j++) bp[dst + j] = b[src + j];
+                        for (int j = nr; j < NR; j++) bp[dst + j] = 0f;
+                    }
+                }
+            } else {
+                // Row j of B^T is contiguous in p: read it in order, write with stride NR.
+                for (int j = 0; j < nr; j++) {
+                    int src = bo + (jc + jr + j) * ldb + pc;
+                    for (int p = 0; p < kc; p++) bp[base + p * NR + j] = b[src + p];
+                }
+                for (int j = nr; j < NR; j++)
+                    for (int p = 0; p < kc; p++) bp[base + p * NR + j] = 0f;
+            }
+        }
+    }
+
+    /**
+     * op(A)[ic:ic+mc, pc:pc+kc] into micro-panels of MR rows: panel q at {@code q*MR*kc}, element
+     * (i, p) at {@code + p*MR + i}; the last panel is zero-padded.
+     */
+    private static void packA(boolean transA, float[] a, int ao, int lda, int pc, int kc, int ic, int mc, float[] ap) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir), base = ir * kc;
+            if (!transA) {
+                for (int i = 0; i < mr; i++) {
+                    int src = ao + (ic + ir + i) * lda + pc;
+                    for (int p = 0; p < kc; p++) ap[base + p * MR + i] = a[src + p];
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = ao + (pc + p) * lda + ic + ir, dst = base + p * MR;
+                    for (int i = 0; i < mr; i++) ap[dst + i] = a[src + i];
+                }
+            }
+            for (int i = mr; i < MR; i++)
+                for (int p = 0; p < kc; p++) ap[base + p * MR + i] = 0f;
+        }
+    }
+
+    /**
+     * C[ci.., ..] (+)= packed A panel (MR x kc) times packed B panel (kc x NR); only the top-left
+     * {@code mr x nr} of the register tile is stored.
+     */
+    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
+                               int mr, int nr, boolean add, float[] scratch) {
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++) {
+            int pa = ai + p * MR, pb = bi + p * NR;
+            FloatVector b0 = FloatVector.fromArray(F, bp, pb);
+            FloatVector b1 = FloatVector.fromArray(F, bp, pb + VL);
+            FloatVector x = FloatVector.broadcast(F, ap[pa]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(F, ap[pa + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(F, ap[pa + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(F, ap[pa + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(F, ap[pa + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(F, ap[pa + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        if (mr == MR && nr == NR) {
+            store(c, ci, add, c00, c01);
+            store(c, ci + ldc, add, c10, c11);
+            store(c, ci + 2 * ldc, add, c20, c21);
+            store(c, ci + 3 * ldc, add, c30, c31);
+            store(c, ci + 4 * ldc, add, c40, c41);
+            store(c, ci + 5 * ldc, add, c50, c51);
+            return;
+        }
+        c00.intoArray(scratch, 0);
+        c01.intoArray(scratch, VL);
+        c10.intoArray(scratch, NR);
+        c11.intoArray(scratch, NR + VL);
+        c20.intoArray(scratch, 2 * NR);
+        c21.intoArray(scratch, 2 * NR + VL);
+        c30.intoArray(scratch, 3 * NR);
+        c31.intoArray(scratch, 3 * NR + VL);
+        c40.intoArray(scratch, 4 * NR);
+        c41.intoArray(scratch, 4 * NR + VL);
+        c50.intoArray(scratch, 5 * NR);
+        c51.intoArray(scratch, 5 * NR + VL);
+        for (int i = 0; i < mr; i++) {
+            int row = ci + i * ldc;
+            for (int j = 0; j < nr; j++) c[row + j] = add ? c[row + j] + scratch[i * NR + j] : scratch[i * NR + j];
+        }
+    }
+
+    private static void store(float[] c, int ci, boolean add, FloatVector v0, FloatVector v1) {
+        if (add) {
+            v0 = v0.add(FloatVector.fromArray(F, c, ci));
+            v1 = v1.add(FloatVector.fromArray(F, c, ci + VL));
+        }
+        v0.intoArray(c, ci);
+        v1.intoArray(c, ci + VL);
     }
 }
