@@ -239,13 +239,36 @@ public final class Sgemm {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
+        // Stores are written out here: a helper taking FloatVector arguments that C2 declines to
+        // inline would box all twelve accumulators on every call.
         if (mr == MR && nr == NR) {
-            store(c, ci, add, c00, c01);
-            store(c, ci + ldc, add, c10, c11);
-            store(c, ci + 2 * ldc, add, c20, c21);
-            store(c, ci + 3 * ldc, add, c30, c31);
-            store(c, ci + 4 * ldc, add, c40, c41);
-            store(c, ci + 5 * ldc, add, c50, c51);
+            int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+            if (add) {
+                c00 = c00.add(FloatVector.fromArray(F, c, r0));
+                c01 = c01.add(FloatVector.fromArray(F, c, r0 + VL));
+                c10 = c10.add(FloatVector.fromArray(F, c, r1));
+                c11 = c11.add(FloatVector.fromArray(F, c, r1 + VL));
+                c20 = c20.add(FloatVector.fromArray(F, c, r2));
+                c21 = c21.add(FloatVector.fromArray(F, c, r2 + VL));
+                c30 = c30.add(FloatVector.fromArray(F, c, r3));
+                c31 = c31.add(FloatVector.fromArray(F, c, r3 + VL));
+                c40 = c40.add(FloatVector.fromArray(F, c, r4));
+                c41 = c41.add(FloatVector.fromArray(F, c, r4 + VL));
+                c50 = c50.add(FloatVector.fromArray(F, c, r5));
+                c51 = c51.add(FloatVector.fromArray(F, c, r5 + VL));
+            }
+            c00.intoArray(c, r0);
+            c01.intoArray(c, r0 + VL);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + VL);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + VL);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + VL);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + VL);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + VL);
             return;
         }
         c00.intoArray(scratch, 0);
@@ -264,14 +287,5 @@ public final class Sgemm {
             int row = ci + i * ldc;
             for (int j = 0; j < nr; j++) c[row + j] = add ? c[row + j] + scratch[i * NR + j] : scratch[i * NR + j];
         }
-    }
-
-    private static void store(float[] c, int ci, boolean add, FloatVector v0, FloatVector v1) {
-        if (add) {
-            v0 = v0.add(FloatVector.fromArray(F, c, ci));
-            v1 = v1.add(FloatVector.fromArray(F, c, ci + VL));
-        }
-        v0.intoArray(c, ci);
-        v1.intoArray(c, ci + VL);
     }
 }
