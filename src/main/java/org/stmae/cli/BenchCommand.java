@@ -21,10 +21,10 @@ final class BenchCommand implements Command {
                 "",
                 "stmae bench matmul [--threads N] [--format table|csv] [--shapes MxKxN,...] [--repeat R]",
                 "  --threads N    only N threads (default: rows for 1 and 2 threads)",
-                "  --format       table (default) or csv (shape,kernel,threads,gflops,ms,note)",
+                "  --format       table (default) or csv (shape,kernel,threads,gflops,ms,best_gflops,note)",
                 "  --shapes       comma-separated MxKxN, BxMxKxN or Bx(MxKxN), each optionally with",
                 "                 :nt, :tn or :tt for transposed A/B (default: " + String.join(",", MatmulBench.DEFAULT_SHAPES) + ")",
-                "  --repeat R     timed samples per row, median reported (default 7; scalar uses at most 3)",
+                "  --repeat R     timed samples per row; median and best reported (default 7; scalar uses at most 3)",
                 "The scalar oracle is timed on the first rows of C only when a shape is large (see the note column).");
     }
 

@@ -12,11 +12,11 @@ import jdk.incubator.vector.VectorSpecies;
  * and two loads of B per step of k. Cache blocking: a packed B block of {@code KC x NC} (L3), an A
  * block of {@code MC x KC} (L2), one B micro-panel of {@code KC x NR} (L1) reused down the rows.
  *
- * <p>Parallelism: C of every batch entry is cut into a grid of tiles (multiples of the register
- * tile); each task owns one tile of one batch entry over all of k, packs into its thread's own
- * buffers and writes its tile only, so no synchronisation and no shared packed data. The grid is
- * chosen by a small cost model (compute + packing, makespan over the threads), which makes a
- * batch of small attention matmuls split across the batch and one large matmul split in 2D.
+ * <p>Parallelism, three regimes: small problems (or one thread) run inline; a batch of at least
+ * two matrices per thread (attention heads) gives one matrix per task, each packing into its
+ * thread's own buffers; otherwise each matrix is split BLIS style, with a shared packed B block
+ * and tasks over row blocks of C (and column panels when there are few rows), handed out
+ * dynamically so that a core slowed down by other work on the machine is compensated.
  *
  * <p>Edges: packing pads panels with zeros to whole register tiles, so the micro-kernel never has
  * a tail; a partial tile goes through a scratch tile and scalar stores.
@@ -37,8 +37,6 @@ public final class Sgemm {
     static final int NC = roundUp(intProp("stmae.sgemm.nc", 2048), NR);
     /** Below this many multiply-adds a fork/join costs more than it saves. */
     private static final long PARALLEL_MIN_MACS = 1L << 16;
-    /** Cost model: time to pack one element, in units of one vector multiply-add per row. */
-    private static final int PACK_COST = intProp("stmae.sgemm.packCost", 2);
 
     private static int intProp(String name, int dflt) {
         String v = System.getProperty(name);
@@ -75,40 +73,14 @@ public final class Sgemm {
                 c, cOff, ldc, cBatch, accumulate);
         int threads = Parallel.threads();
         long macs = (long) batch * m * n * k;
-        int unitsM = (m + MR - 1) / MR, unitsN = (n + NR - 1) / NR;
-        int tm = 1, tn = 1;
-        if (threads > 1 && macs >= PARALLEL_MIN_MACS) {
-            // Pick the tile grid with the smallest estimated makespan; packing is charged per
-            // tile, so splitting is only chosen when it buys parallelism.
-            long best = Long.MAX_VALUE;
-            int maxTiles = Math.max(1, 4 * threads);
-            for (int gm = 1; gm <= Math.min(unitsM, maxTiles); gm++) {
-                for (int gn = 1; gm * gn <= maxTiles && gn <= unitsN; gn++) {
-                    long rows = (long) (unitsM + gm - 1) / gm * MR, cols = (long) (unitsN + gn - 1) / gn * NR;
-                    long perTile = k * (rows * cols / VL + PACK_COST * (rows + cols));
-                    long rounds = ((long) batch * gm * gn + threads - 1) / threads;
-                    long cost = rounds * perTile;
-                    if (cost < best) {
-                        best = cost;
-                        tm = gm;
-                        tn = gn;
-                    }
-                }
-            }
+        if (threads == 1 || macs < PARALLEL_MIN_MACS) {
+            for (int z = 0; z < batch; z++) blocked(pr, z);
+        } else if (batch >= 2 * threads || batch % threads == 0) {
+            // Enough independent matrices (attention heads): one per task, no shared data.
+            Parallel.forEach(batch, z -> blocked(pr, z));
+        } else {
+            for (int z = 0; z < batch; z++) shared(pr, z, threads);
         }
-        int tileM = (unitsM + tm - 1) / tm * MR, tileN = (unitsN + tn - 1) / tn * NR;
-        int gridM = (m + tileM - 1) / tileM, gridN = (n + tileN - 1) / tileN;
-        int perZ = gridM * gridN;
-        int tasks = batch * perZ;
-        if (tasks == 1) {
-            tile(pr, 0, 0, m, 0, n);
-            return;
-        }
-        Parallel.forEach(tasks, t -> {
-            int z = t / perZ, r = t % perZ;
-            int i0 = (r / gridN) * tileM, j0 = (r % gridN) * tileN;
-            tile(pr, z, i0, Math.min(m, i0 + tileM), j0, Math.min(n, j0 + tileN));
-        });
     }
 
     /** The arguments of one call, shared by its tasks. */
@@ -117,43 +89,87 @@ public final class Sgemm {
                            float[] b, int bOff, int ldb, int bBatch,
                            float[] c, int cOff, int ldc, int cBatch, boolean accumulate) {}
 
-    /** C_z[i0:i1, j0:j1] over all of k, on the calling thread. */
-    private static void tile(Problem pr, int z, int i0, int i1, int j0, int j1) {
+    /** C_z on the calling thread, packing into its own buffers. */
+    private static void blocked(Problem pr, int z) {
         Buffers buf = BUFFERS.get();
-        int k = pr.k;
+        int m = pr.m, n = pr.n, k = pr.k;
         int ao = pr.aOff + z * pr.aBatch, bo = pr.bOff + z * pr.bBatch, co = pr.cOff + z * pr.cBatch;
-        int ncMax = Math.min(NC, roundUp(j1 - j0, NR)), mcMax = Math.min(MC, roundUp(i1 - i0, MR));
-        int kcMax = Math.min(KC, k);
-        if (buf.b.length < ncMax * kcMax) buf.b = new float[ncMax * kcMax];
-        if (buf.a.length < mcMax * kcMax) buf.a = new float[mcMax * kcMax];
-        float[] ap = buf.a, bp = buf.b;
-        for (int jc = j0; jc < j1; jc += NC) {
-            int nc = Math.min(NC, j1 - jc);
+        float[] bp = buf.b = grow(buf.b, Math.min(NC, roundUp(n, NR)) * Math.min(KC, k));
+        float[] ap = buf.a = grow(buf.a, Math.min(MC, roundUp(m, MR)) * Math.min(KC, k));
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                boolean add = pr.accumulate || pc > 0;
-                packB(pr.transB, pr.b, bo, pr.ldb, pc, kc, jc, nc, bp);
-                for (int ic = i0; ic < i1; ic += MC) {
-                    int mc = Math.min(MC, i1 - ic);
+                packB(pr.transB, pr.b, bo, pr.ldb, pc, kc, jc, nc, 0, nc, bp);
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
                     packA(pr.transA, pr.a, ao, pr.lda, pc, kc, ic, mc, ap);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            kernel(kc, ap, ir * kc, bp, jr * kc, pr.c, co + (ic + ir) * pr.ldc + jc + jr, pr.ldc,
-                                    Math.min(MR, mc - ir), nr, add, buf.tile);
-                        }
-                    }
+                    macroKernel(pr, co, ic, mc, jc, 0, nc, pc, kc, ap, bp, buf.tile);
                 }
             }
         }
     }
 
     /**
-     * op(B)[pc:pc+kc, jc:jc+nc] into micro-panels of NR columns: panel q at {@code q*NR*kc},
-     * element (p, j) at {@code + p*NR + j}; the last panel is zero-padded.
+     * C_z over the pool, BLIS style: each KC x NC block of B is packed once (in parallel) into
+     * the caller's buffer and shared; tasks are row blocks of C (split by column panels too when
+     * there are few rows), each packing its own A block. Row blocks are sized so that there are
+     * at least a few tasks per thread: they are handed out dynamically, which keeps both cores
+     * busy when the machine is shared.
      */
-    private static void packB(boolean transB, float[] b, int bo, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
-        for (int jr = 0; jr < nc; jr += NR) {
+    private static void shared(Problem pr, int z, int threads) {
+        int m = pr.m, n = pr.n, k = pr.k;
+        int ao = pr.aOff + z * pr.aBatch, bo = pr.bOff + z * pr.bBatch, co = pr.cOff + z * pr.cBatch;
+        Buffers own = BUFFERS.get();
+        float[] bp = own.b = grow(own.b, Math.min(NC, roundUp(n, NR)) * Math.min(KC, k));
+        int rowBlocks = Math.max((m + MC - 1) / MC, Math.min((m + MR - 1) / MR, 2 * threads));
+        int mc = roundUp((m + rowBlocks - 1) / rowBlocks, MR);
+        rowBlocks = (m + mc - 1) / mc;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc), panels = (nc + NR - 1) / NR;
+            int colSplits = Math.min(panels, Math.max(1, (2 * threads + rowBlocks - 1) / rowBlocks));
+            int panelsPerSplit = (panels + colSplits - 1) / colSplits;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc), jc0 = jc, pc0 = pc;
+                Parallel.forRange(panels, 4, (q0, q1) ->
+                        packB(pr.transB, pr.b, bo, pr.ldb, pc0, kc, jc0, nc, q0 * NR, Math.min(nc, q1 * NR), bp));
+                Parallel.forEach(rowBlocks * colSplits, t -> {
+                    int ic = (t / colSplits) * mc, rows = Math.min(mc, m - ic);
+                    int jr0 = (t % colSplits) * panelsPerSplit * NR, jr1 = Math.min(nc, jr0 + panelsPerSplit * NR);
+                    if (jr0 >= jr1) return;
+                    Buffers mine = BUFFERS.get();
+                    float[] ap = mine.a = grow(mine.a, mc * kc);
+                    packA(pr.transA, pr.a, ao, pr.lda, pc0, kc, ic, rows, ap);
+                    macroKernel(pr, co, ic, rows, jc0, jr0, jr1, pc0, kc, ap, bp, mine.tile);
+                });
+            }
+        }
+    }
+
+    private static float[] grow(float[] buf, int size) {
+        return buf.length >= size ? buf : new float[size];
+    }
+
+    /** C[ic:ic+mc, jc+jr0 : jc+jr1] (+)= packed A block times packed B panels jr0..jr1. */
+    private static void macroKernel(Problem pr, int co, int ic, int mc, int jc, int jr0, int jr1, int pc, int kc,
+                                    float[] ap, float[] bp, float[] tile) {
+        boolean add = pr.accumulate || pc > 0;
+        int ldc = pr.ldc;
+        for (int jr = jr0; jr < jr1; jr += NR) {
+            int nr = Math.min(NR, jr1 - jr);
+            for (int ir = 0; ir < mc; ir += MR)
+                kernel(kc, ap, ir * kc, bp, jr * kc, pr.c, co + (ic + ir) * ldc + jc + jr, ldc, Math.min(MR, mc - ir), nr, add, tile);
+        }
+    }
+
+    /**
+     * op(B)[pc:pc+kc, jc:jc+nc] into micro-panels of NR columns: panel q at {@code q*NR*kc},
+     * element (p, j) at {@code + p*NR + j}; the last panel is zero-padded. Only the panels
+     * starting in [jrFrom, jrTo) are written, so the pool can share the work.
+     */
+    private static void packB(boolean transB, float[] b, int bo, int ldb, int pc, int kc, int jc, int nc,
+                              int jrFrom, int jrTo, float[] bp) {
+        for (int jr = jrFrom; jr < jrTo; jr += NR) {
             int nr = Math.min(NR, nc - jr), base = jr * kc;
             if (!transB) {
                 int src = bo + pc * ldb + jc + jr;
