@@ -232,8 +232,9 @@ public final class Sgemm {
         FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
         FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
         FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
-        for (int p = 0; p < kc; p++) {
-            int pa = ai + p * MR, pb = bi + p * NR;
+        // Running indices rather than p*MR: C2 otherwise rebuilds p*6 from shifts every step.
+        // Unrolling this loop by hand made C2 spill accumulators (measured 2x slower).
+        for (int p = 0, pa = ai, pb = bi; p < kc; p++, pa += MR, pb += NR) {
             FloatVector b0 = FloatVector.fromArray(F, bp, pb);
             FloatVector b1 = FloatVector.fromArray(F, bp, pb + VL);
             FloatVector x = FloatVector.broadcast(F, ap[pa]);
