@@ -57,7 +57,7 @@ public final class MatmulBench {
             "1024x1024x1024", "156x384x1152", "1568x192x768", "1568x384x1536",
             "24x(157x64x157):nt", "24x(157x157x64)");
 
-    public record Options(List<Shape> shapes, List<Integer> threads, boolean csv, int repeat) {}
+    public record Options(List<Shape> shapes, List<String> kernels, List<Integer> threads, boolean csv, int repeat) {}
 
     /** One measured row. */
     public record Row(Shape shape, String kernel, int threads, double ms, double gflops, double bestGflops, String note) {}
@@ -71,11 +71,11 @@ public final class MatmulBench {
         int saved = Parallel.threads();
         List<Row> rows = new ArrayList<>();
         try {
-            warmUp();
+            if (o.kernels.contains("vector")) warmUp(o.threads);
             if (o.csv) out.println("shape,kernel,threads,gflops,ms,best_gflops,note");
             else out.printf(Locale.ROOT, "%-22s %-7s %7s %10s %9s %9s  %s%n", "shape (MxKxN)", "kernel", "threads", "ms", "GFLOP/s", "best", "note");
             for (Shape s : o.shapes) {
-                for (String kernel : List.of("scalar", "vector")) {
+                for (String kernel : o.kernels) {
                     for (int t : o.threads) {
                         Parallel.setThreads(t);
                         Row r = measure(s, kernel, t, o.repeat);
@@ -124,7 +124,7 @@ public final class MatmulBench {
             call.run();
             last = (System.nanoTime() - c0) * 1e-9;
             calls++;
-        } while (calls < 3 || (System.nanoTime() - t0) * 1e-9 < (scalar ? 0 : 0.3) && calls < 1000);
+        } while (calls < 3 || (System.nanoTime() - t0) * 1e-9 < (scalar ? 0 : 0.5) && calls < 100_000);
         int inner = (int) Math.max(1, Math.ceil(MIN_SAMPLE_S / Math.max(last, 1e-9)));
         double[] t = new double[samples];
         for (int r = 0; r < samples; r++) {
@@ -140,17 +140,22 @@ public final class MatmulBench {
 
     /**
      * C2 compiles the kernel several times as its profile fills in (edge tiles, accumulate,
-     * transposes); run every path for a while first so no timed row pays for a recompilation.
+     * transposes), and each parallel regime has its own driver (inline, one matrix per task,
+     * shared B): run every path at every thread count first, so that no timed row pays for
+     * interpreted code or a recompilation.
      */
-    private static void warmUp() {
+    private static void warmUp(List<Integer> threadCounts) {
         Random rnd = new Random(1);
-        int m = 203, n = 190, k = 300;
-        float[] a = fill(rnd, 2 * m * k), b = fill(rnd, 2 * k * n), c = new float[2 * m * n];
-        long end = System.nanoTime() + 1_500_000_000L;
-        for (int i = 0; System.nanoTime() < end; i++) {
-            boolean ta = (i & 1) != 0, tb = (i & 2) != 0, acc = (i & 4) != 0;
-            int batch = 1 + (i >> 3 & 1);
-            Sgemm.matmul(batch, ta, tb, m, n, k, a, 0, ta ? m : k, m * k, b, 0, tb ? k : n, k * n, c, 0, n, m * n, acc);
+        int m = 203, n = 190, k = 300, maxBatch = 5;
+        float[] a = fill(rnd, maxBatch * m * k), b = fill(rnd, maxBatch * k * n), c = new float[maxBatch * m * n];
+        for (int t : threadCounts) {
+            Parallel.setThreads(t);
+            long end = System.nanoTime() + 800_000_000L;
+            for (int i = 0; System.nanoTime() < end; i++) {
+                boolean ta = (i & 1) != 0, tb = (i & 2) != 0, acc = (i & 4) != 0;
+                int batch = new int[] {1, 2, maxBatch}[(i >> 3) % 3];
+                Sgemm.matmul(batch, ta, tb, m, n, k, a, 0, ta ? m : k, m * k, b, 0, tb ? k : n, k * n, c, 0, n, m * n, acc);
+            }
         }
     }
 

@@ -19,11 +19,12 @@ final class BenchCommand implements Command {
                 "  decode   (not yet implemented)",
                 "  train    (not yet implemented)",
                 "",
-                "stmae bench matmul [--threads N] [--format table|csv] [--shapes MxKxN,...] [--repeat R]",
+                "stmae bench matmul [--threads N] [--format table|csv] [--shapes MxKxN,...] [--repeat R] [--kernels scalar,vector]",
                 "  --threads N    only N threads (default: rows for 1 and 2 threads)",
                 "  --format       table (default) or csv (shape,kernel,threads,gflops,ms,best_gflops,note)",
                 "  --shapes       comma-separated MxKxN, BxMxKxN or Bx(MxKxN), each optionally with",
                 "                 :nt, :tn or :tt for transposed A/B (default: " + String.join(",", MatmulBench.DEFAULT_SHAPES) + ")",
+                "  --kernels      which kernels to time (default scalar,vector)",
                 "  --repeat R     timed samples per row; median and best reported (default 7; scalar uses at most 3)",
                 "The scalar oracle is timed on the first rows of C only when a shape is large (see the note column).");
     }
@@ -49,6 +50,9 @@ final class BenchCommand implements Command {
         boolean csv = args.choice("format", "table", "table", "csv").equals("csv");
         int repeat = args.integer("repeat", 7);
         if (repeat < 1) throw new UsageException("--repeat must be >= 1");
+        List<String> kernels = List.of(args.string("kernels", "scalar,vector").split(","));
+        for (String k : kernels)
+            if (!k.equals("scalar") && !k.equals("vector")) throw new UsageException("--kernels takes scalar and/or vector, got '" + k + "'");
         List<MatmulBench.Shape> shapes = new ArrayList<>();
         try {
             String spec = args.string("shapes", null);
@@ -58,7 +62,7 @@ final class BenchCommand implements Command {
             throw new UsageException(e.getMessage());
         }
         args.finish();
-        MatmulBench.run(new MatmulBench.Options(shapes, threads, csv, repeat), System.out);
+        MatmulBench.run(new MatmulBench.Options(shapes, kernels, threads, csv, repeat), System.out);
         return 0;
     }
 }

@@ -35,8 +35,12 @@ public final class Sgemm {
     static final int MC = roundUp(intProp("stmae.sgemm.mc", 144), MR);
     /** Columns per packed B block: KC x NC floats stay in L3. */
     static final int NC = roundUp(intProp("stmae.sgemm.nc", 2048), NR);
-    /** Below this many multiply-adds a fork/join costs more than it saves. */
-    private static final long PARALLEL_MIN_MACS = 1L << 16;
+    /**
+     * Below this many multiply-adds (~50 us on one core) waking the pool costs more than it
+     * saves (157x64x157 took 110 us on two threads, 72 on one). Not final: tests lower it to
+     * reach the parallel paths with small shapes.
+     */
+    static long parallelMinMacs = 1L << 22;
 
     private static int intProp(String name, int dflt) {
         String v = System.getProperty(name);
@@ -73,7 +77,7 @@ public final class Sgemm {
                 c, cOff, ldc, cBatch, accumulate);
         int threads = Parallel.threads();
         long macs = (long) batch * m * n * k;
-        if (threads == 1 || macs < PARALLEL_MIN_MACS) {
+        if (threads == 1 || macs < parallelMinMacs) {
             for (int z = 0; z < batch; z++) blocked(pr, z);
         } else if (batch >= 2 * threads || batch % threads == 0) {
             // Enough independent matrices (attention heads): one per task, no shared data.
@@ -122,7 +126,9 @@ public final class Sgemm {
         int ao = pr.aOff + z * pr.aBatch, bo = pr.bOff + z * pr.bBatch, co = pr.cOff + z * pr.cBatch;
         Buffers own = BUFFERS.get();
         float[] bp = own.b = grow(own.b, Math.min(NC, roundUp(n, NR)) * Math.min(KC, k));
-        int rowBlocks = Math.max((m + MC - 1) / MC, Math.min((m + MR - 1) / MR, 2 * threads));
+        // A multiple of the thread count, so that on a quiet machine no thread gets one block more.
+        int rowBlocks = Math.max((m + MC - 1) / MC, 2 * threads);
+        rowBlocks = Math.min((m + MR - 1) / MR, roundUp(rowBlocks, threads));
         int mc = roundUp((m + rowBlocks - 1) / rowBlocks, MR);
         rowBlocks = (m + mc - 1) / mc;
         for (int jc = 0; jc < n; jc += NC) {

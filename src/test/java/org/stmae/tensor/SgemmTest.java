@@ -72,12 +72,15 @@ class SgemmTest {
         ScalarKernels.matmul(batch, transA, transB, m, n, k, a, aOff, lda, aBatch, b, bOff, ldb, bBatch,
                 want, cOff, ldc, cBatch, accumulate);
         int saved = Parallel.threads();
+        long savedMin = Sgemm.parallelMinMacs;
         Parallel.setThreads(threads);
+        Sgemm.parallelMinMacs = 0; // small shapes must take the parallel paths too
         try {
             Sgemm.matmul(batch, transA, transB, m, n, k, a, aOff, lda, aBatch, b, bOff, ldb, bBatch,
                     got, cOff, ldc, cBatch, accumulate);
         } finally {
             Parallel.setThreads(saved);
+            Sgemm.parallelMinMacs = savedMin;
         }
 
         // Tolerance: both kernels sum the same k products (plus the old C when accumulating) in
