@@ -1,41 +1,391 @@
 package org.stmae.tensor;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API single-precision GEMM with the same contract as {@link ScalarKernels#matmul}.
- * (First version: a dot product per output element; to be replaced by a register-tiled kernel.)
+ *
+ * <p>GotoBLAS/BLIS structure. op(A) and op(B) are copied into packed panels (this absorbs both
+ * transposes and the leading dimensions, so one micro-kernel serves every case), then a register
+ * tile of {@code MR x NR} accumulators ({@code NR} = two vectors) is updated by one broadcast of A
+ * and two loads of B per step of k. Cache blocking: a packed B block of {@code KC x NC} (L3), an A
+ * block of {@code MC x KC} (L2), one B micro-panel of {@code KC x NR} (L1) reused down the rows.
+ *
+ * <p>Parallelism, three regimes: small problems (or one thread) run inline; a batch of at least
+ * two matrices per thread (attention heads) gives one matrix per task, each packing into its
+ * thread's own buffers; otherwise each matrix is split BLIS style, with a shared packed B block
+ * and tasks over row blocks of C (and column panels when there are few rows), handed out
+ * dynamically so that a core slowed down by other work on the machine is compensated.
+ *
+ * <p>Edges: packing pads panels with zeros to whole register tiles, so the micro-kernel never has
+ * a tail; a partial tile goes through a scratch tile and scalar stores.
  */
 public final class Sgemm {
     private Sgemm() {}
 
     private static final VectorSpecies<Float> F = VectorKernels.F;
+    private static final int VL = F.length();
+    /**
+     * Register tile rows: 4 or 6, times 2 vectors. 6 x 2 (12 accumulators + 2 B vectors +
+     * 1 broadcast = 15 of 16 ymm) is the faster kernel when C2 allocates it well, but C2 often
+     * hoists two or three broadcasts and then spills an accumulator to the stack on every step
+     * (seen on JDK 25, and on JDK 25 with ParallelGC even in the final compile): 2x slower. 4 x 2
+     * never spills, so it is the default.
+     */
+    static final int MR = intProp("stmae.sgemm.mr", 4);
+    static final int NR = 2 * VL;
+    /** k per packed block: a KC x NR B micro-panel (16 KiB at 256 bits) stays in L1. */
+    static final int KC = intProp("stmae.sgemm.kc", 256);
+    /** Rows per packed A block: MC x KC floats stay in the 1 MiB L2. */
+    static final int MC = roundUp(intProp("stmae.sgemm.mc", 144), MR);
+    /** Columns per packed B block: KC x NC floats stay in L3. */
+    static final int NC = roundUp(intProp("stmae.sgemm.nc", 2048), NR);
+    /**
+     * Below this many multiply-adds (~50 us on one core) waking the pool costs more than it
+     * saves (157x64x157 took 110 us on two threads, 72 on one). Not final: tests lower it to
+     * reach the parallel paths with small shapes.
+     */
+    static long parallelMinMacs = 1L << 22;
+
+    static {
+        if (MR != 4 && MR != 6) throw new IllegalArgumentException("-Dstmae.sgemm.mr must be 4 or 6, got " + MR);
+    }
+
+    private static int intProp(String name, int dflt) {
+        String v = System.getProperty(name);
+        return v == null || v.isBlank() ? dflt : Integer.parseInt(v.trim());
+    }
+
+    private static int roundUp(int x, int to) {
+        return (x + to - 1) / to * to;
+    }
+
+    /** Per-thread packing buffers, grown on demand and reused across calls. */
+    private static final class Buffers {
+        float[] a = new float[0], b = new float[0];
+        final float[] tile = new float[MR * NR];
+    }
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
     public static void matmul(int batch, boolean transA, boolean transB, int m, int n, int k,
                               float[] a, int aOff, int lda, int aBatch,
                               float[] b, int bOff, int ldb, int bBatch,
                               float[] c, int cOff, int ldc, int cBatch, boolean accumulate) {
-        for (int z = 0; z < batch; z++) {
-            int ao = aOff + z * aBatch, bo = bOff + z * bBatch, co = cOff + z * cBatch;
-            float[] at = new float[m * k], bt = new float[n * k];
-            for (int i = 0; i < m; i++) for (int p = 0; p < k; p++) at[i * k + p] = transA ? a[ao + p * lda + i] : a[ao + i * lda + p];
-            for (int j = 0; j < n; j++) for (int p = 0; p < k; p++) bt[j * k + p] = transB ? b[bo + j * ldb + p] : b[bo + p * ldb + j];
-            Parallel.forRange(m, 1, (i0, i1) -> {
-                for (int i = i0; i < i1; i++) {
-                    for (int j = 0; j < n; j++) {
-                        FloatVector acc = FloatVector.zero(F);
-                        int p = 0;
-                        for (int bound = F.loopBound(k); p < bound; p += F.length())
-                            acc = FloatVector.fromArray(F, at, i * k + p).fma(FloatVector.fromArray(F, bt, j * k + p), acc);
-                        float s = acc.reduceLanes(VectorOperators.ADD);
-                        for (; p < k; p++) s += at[i * k + p] * bt[j * k + p];
-                        int ci = co + i * ldc + j;
-                        c[ci] = accumulate ? c[ci] + s : s;
+        if (batch <= 0 || m <= 0 || n <= 0) return;
+        if (k <= 0) {
+            if (!accumulate)
+                for (int z = 0; z < batch; z++)
+                    for (int i = 0; i < m; i++) {
+                        int row = cOff + z * cBatch + i * ldc;
+                        java.util.Arrays.fill(c, row, row + n, 0f);
+                    }
+            return;
+        }
+        Problem pr = new Problem(transA, transB, m, n, k, a, aOff, lda, aBatch, b, bOff, ldb, bBatch,
+                c, cOff, ldc, cBatch, accumulate);
+        int threads = Parallel.threads();
+        long macs = (long) batch * m * n * k;
+        if (threads == 1 || macs < parallelMinMacs) {
+            for (int z = 0; z < batch; z++) blocked(pr, z);
+        } else if (batch >= 2 * threads || batch % threads == 0) {
+            // Enough independent matrices (attention heads): one per task, no shared data.
+            Parallel.forEach(batch, z -> blocked(pr, z));
+        } else {
+            for (int z = 0; z < batch; z++) shared(pr, z, threads);
+        }
+    }
+
+    /** The arguments of one call, shared by its tasks. */
+    private record Problem(boolean transA, boolean transB, int m, int n, int k,
+                           float[] a, int aOff, int lda, int aBatch,
+                           float[] b, int bOff, int ldb, int bBatch,
+                           float[] c, int cOff, int ldc, int cBatch, boolean accumulate) {}
+
+    /** C_z on the calling thread, packing into its own buffers. */
+    private static void blocked(Problem pr, int z) {
+        Buffers buf = BUFFERS.get();
+        int m = pr.m, n = pr.n, k = pr.k;
+        int ao = pr.aOff + z * pr.aBatch, bo = pr.bOff + z * pr.bBatch, co = pr.cOff + z * pr.cBatch;
+        float[] bp = buf.b = grow(buf.b, Math.min(NC, roundUp(n, NR)) * Math.min(KC, k));
+        float[] ap = buf.a = grow(buf.a, Math.min(MC, roundUp(m, MR)) * Math.min(KC, k));
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(pr.transB, pr.b, bo, pr.ldb, pc, kc, jc, nc, 0, nc, bp);
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    packA(pr.transA, pr.a, ao, pr.lda, pc, kc, ic, mc, ap);
+                    macroKernel(pr, co, ic, mc, jc, 0, nc, pc, kc, ap, bp, buf.tile);
+                }
+            }
+        }
+    }
+
+    /**
+     * C_z over the pool, BLIS style: each KC x NC block of B is packed once (in parallel) into
+     * the caller's buffer and shared; tasks are row blocks of C (split by column panels too when
+     * there are few rows), each packing its own A block. Row blocks are sized so that there are
+     * at least a few tasks per thread: they are handed out dynamically, which keeps both cores
+     * busy when the machine is shared.
+     */
+    private static void shared(Problem pr, int z, int threads) {
+        int m = pr.m, n = pr.n, k = pr.k;
+        int ao = pr.aOff + z * pr.aBatch, bo = pr.bOff + z * pr.bBatch, co = pr.cOff + z * pr.cBatch;
+        Buffers own = BUFFERS.get();
+        float[] bp = own.b = grow(own.b, Math.min(NC, roundUp(n, NR)) * Math.min(KC, k));
+        // A multiple of the thread count, so that on a quiet machine no thread gets one block more.
+        int rowBlocks = Math.max((m + MC - 1) / MC, 2 * threads);
+        rowBlocks = Math.min((m + MR - 1) / MR, roundUp(rowBlocks, threads));
+        int mc = roundUp((m + rowBlocks - 1) / rowBlocks, MR);
+        rowBlocks = (m + mc - 1) / mc;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc), panels = (nc + NR - 1) / NR;
+            int colSplits = Math.min(panels, Math.max(1, (2 * threads + rowBlocks - 1) / rowBlocks));
+            int panelsPerSplit = (panels + colSplits - 1) / colSplits;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc), jc0 = jc, pc0 = pc;
+                Parallel.forRange(panels, 4, (q0, q1) ->
+                        packB(pr.transB, pr.b, bo, pr.ldb, pc0, kc, jc0, nc, q0 * NR, Math.min(nc, q1 * NR), bp));
+                Parallel.forEach(rowBlocks * colSplits, t -> {
+                    int ic = (t / colSplits) * mc, rows = Math.min(mc, m - ic);
+                    int jr0 = (t % colSplits) * panelsPerSplit * NR, jr1 = Math.min(nc, jr0 + panelsPerSplit * NR);
+                    if (jr0 >= jr1) return;
+                    Buffers mine = BUFFERS.get();
+                    float[] ap = mine.a = grow(mine.a, mc * kc);
+                    packA(pr.transA, pr.a, ao, pr.lda, pc0, kc, ic, rows, ap);
+                    macroKernel(pr, co, ic, rows, jc0, jr0, jr1, pc0, kc, ap, bp, mine.tile);
+                });
+            }
+        }
+    }
+
+    private static float[] grow(float[] buf, int size) {
+        return buf.length >= size ? buf : new float[size];
+    }
+
+    /** C[ic:ic+mc, jc+jr0 : jc+jr1] (+)= packed A block times packed B panels jr0..jr1. */
+    private static void macroKernel(Problem pr, int co, int ic, int mc, int jc, int jr0, int jr1, int pc, int kc,
+                                    float[] ap, float[] bp, float[] tile) {
+        boolean add = pr.accumulate || pc > 0;
+        int ldc = pr.ldc;
+        for (int jr = jr0; jr < jr1; jr += NR) {
+            int nr = Math.min(NR, jr1 - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+                int ci = co + (ic + ir) * ldc + jc + jr, mr = Math.min(MR, mc - ir);
+                if (MR == 6) kernel6(kc, ap, ir * kc, bp, jr * kc, pr.c, ci, ldc, mr, nr, add, tile);
+                else kernel4(kc, ap, ir * kc, bp, jr * kc, pr.c, ci, ldc, mr, nr, add, tile);
+            }
+        }
+    }
+
+    /**
+     * op(B)[pc:pc+kc, jc:jc+nc] into micro-panels of NR columns: panel q at {@code q*NR*kc},
+     * element (p, j) at {@code + p*NR + j}; the last panel is zero-padded. Only the panels
+     * starting in [jrFrom, jrTo) are written, so the pool can share the work.
+     */
+    private static void packB(boolean transB, float[] b, int bo, int ldb, int pc, int kc, int jc, int nc,
+                              int jrFrom, int jrTo, float[] bp) {
+        for (int jr = jrFrom; jr < jrTo; jr += NR) {
+            int nr = Math.min(NR, nc - jr), base = jr * kc;
+            if (!transB) {
+                int src = bo + pc * ldb + jc + jr;
+                if (nr == NR) {
+                    for (int p = 0; p < kc; p++, src += ldb) {
+                        FloatVector.fromArray(F, b, src).intoArray(bp, base + p * NR);
+                        FloatVector.fromArray(F, b, src + VL).intoArray(bp, base + p * NR + VL);
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++, src += ldb) {
+                        int dst = base + p * NR;
+                        for (int j = 0; j < nr; j++) bp[dst + j] = b[src + j];
+                        for (int j = nr; j < NR; j++) bp[dst + j] = 0f;
                     }
                 }
-            });
+            } else {
+                // Row j of B^T is contiguous in p: read it in order, write with stride NR.
+                for (int j = 0; j < nr; j++) {
+                    int src = bo + (jc + jr + j) * ldb + pc;
+                    for (int p = 0; p < kc; p++) bp[base + p * NR + j] = b[src + p];
+                }
+                for (int j = nr; j < NR; j++)
+                    for (int p = 0; p < kc; p++) bp[base + p * NR + j] = 0f;
+            }
+        }
+    }
+
+    /**
+     * op(A)[ic:ic+mc, pc:pc+kc] into micro-panels of MR rows: panel q at {@code q*MR*kc}, element
+     * (i, p) at {@code + p*MR + i}; the last panel is zero-padded.
+     */
+    private static void packA(boolean transA, float[] a, int ao, int lda, int pc, int kc, int ic, int mc, float[] ap) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir), base = ir * kc;
+            if (!transA) {
+                for (int i = 0; i < mr; i++) {
+                    int src = ao + (ic + ir + i) * lda + pc;
+                    for (int p = 0; p < kc; p++) ap[base + p * MR + i] = a[src + p];
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = ao + (pc + p) * lda + ic + ir, dst = base + p * MR;
+                    for (int i = 0; i < mr; i++) ap[dst + i] = a[src + i];
+                }
+            }
+            for (int i = mr; i < MR; i++)
+                for (int p = 0; p < kc; p++) ap[base + p * MR + i] = 0f;
+        }
+    }
+
+    /**
+     * C[ci.., ..] (+)= packed A panel (6 x kc) times packed B panel (kc x NR); only the top-left
+     * {@code mr x nr} of the register tile is stored.
+     */
+    private static void kernel6(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
+                               int mr, int nr, boolean add, float[] scratch) {
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
+        // One induction variable and few live integers: with a separate counter (or p*MR) C2
+        // ran out of general registers, parked one in a ymm register and spilled an accumulator
+        // to the stack (JDK 25: 2.3x slower). Unrolling by hand spilled too.
+        int pa = ai;
+        for (int pb = bi, end = bi + kc * NR; pb < end; pb += NR, pa += 6) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, pb);
+            FloatVector b1 = FloatVector.fromArray(F, bp, pb + VL);
+            FloatVector x = FloatVector.broadcast(F, ap[pa]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(F, ap[pa + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(F, ap[pa + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(F, ap[pa + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(F, ap[pa + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(F, ap[pa + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        // Stores are written out here: a helper taking FloatVector arguments that C2 declines to
+        // inline would box all twelve accumulators on every call.
+        if (mr == 6 && nr == NR) {
+            int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+            if (add) {
+                c00 = c00.add(FloatVector.fromArray(F, c, r0));
+                c01 = c01.add(FloatVector.fromArray(F, c, r0 + VL));
+                c10 = c10.add(FloatVector.fromArray(F, c, r1));
+                c11 = c11.add(FloatVector.fromArray(F, c, r1 + VL));
+                c20 = c20.add(FloatVector.fromArray(F, c, r2));
+                c21 = c21.add(FloatVector.fromArray(F, c, r2 + VL));
+                c30 = c30.add(FloatVector.fromArray(F, c, r3));
+                c31 = c31.add(FloatVector.fromArray(F, c, r3 + VL));
+                c40 = c40.add(FloatVector.fromArray(F, c, r4));
+                c41 = c41.add(FloatVector.fromArray(F, c, r4 + VL));
+                c50 = c50.add(FloatVector.fromArray(F, c, r5));
+                c51 = c51.add(FloatVector.fromArray(F, c, r5 + VL));
+            }
+            c00.intoArray(c, r0);
+            c01.intoArray(c, r0 + VL);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + VL);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + VL);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + VL);
+            c40.intoArray(c, r4);
+            c41.intoArray(c, r4 + VL);
+            c50.intoArray(c, r5);
+            c51.intoArray(c, r5 + VL);
+            return;
+        }
+        c00.intoArray(scratch, 0);
+        c01.intoArray(scratch, VL);
+        c10.intoArray(scratch, NR);
+        c11.intoArray(scratch, NR + VL);
+        c20.intoArray(scratch, 2 * NR);
+        c21.intoArray(scratch, 2 * NR + VL);
+        c30.intoArray(scratch, 3 * NR);
+        c31.intoArray(scratch, 3 * NR + VL);
+        c40.intoArray(scratch, 4 * NR);
+        c41.intoArray(scratch, 4 * NR + VL);
+        c50.intoArray(scratch, 5 * NR);
+        c51.intoArray(scratch, 5 * NR + VL);
+        for (int i = 0; i < mr; i++) {
+            int row = ci + i * ldc;
+            for (int j = 0; j < nr; j++) c[row + j] = add ? c[row + j] + scratch[i * NR + j] : scratch[i * NR + j];
+        }
+    }
+
+    /**
+     * {@link #kernel6} with 4 rows: 8 accumulators leave C2 room for the loads it hoists.
+     */
+    private static void kernel4(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
+                               int mr, int nr, boolean add, float[] scratch) {
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+        int pa = ai;
+        for (int pb = bi, end = bi + kc * NR; pb < end; pb += NR, pa += 4) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, pb);
+            FloatVector b1 = FloatVector.fromArray(F, bp, pb + VL);
+            FloatVector x = FloatVector.broadcast(F, ap[pa]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(F, ap[pa + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(F, ap[pa + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(F, ap[pa + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        if (mr == 4 && nr == NR) {
+            int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+            if (add) {
+                c00 = c00.add(FloatVector.fromArray(F, c, r0));
+                c01 = c01.add(FloatVector.fromArray(F, c, r0 + VL));
+                c10 = c10.add(FloatVector.fromArray(F, c, r1));
+                c11 = c11.add(FloatVector.fromArray(F, c, r1 + VL));
+                c20 = c20.add(FloatVector.fromArray(F, c, r2));
+                c21 = c21.add(FloatVector.fromArray(F, c, r2 + VL));
+                c30 = c30.add(FloatVector.fromArray(F, c, r3));
+                c31 = c31.add(FloatVector.fromArray(F, c, r3 + VL));
+            }
+            c00.intoArray(c, r0);
+            c01.intoArray(c, r0 + VL);
+            c10.intoArray(c, r1);
+            c11.intoArray(c, r1 + VL);
+            c20.intoArray(c, r2);
+            c21.intoArray(c, r2 + VL);
+            c30.intoArray(c, r3);
+            c31.intoArray(c, r3 + VL);
+            return;
+        }
+        c00.intoArray(scratch, 0);
+        c01.intoArray(scratch, VL);
+        c10.intoArray(scratch, NR);
+        c11.intoArray(scratch, NR + VL);
+        c20.intoArray(scratch, 2 * NR);
+        c21.intoArray(scratch, 2 * NR + VL);
+        c30.intoArray(scratch, 3 * NR);
+        c31.intoArray(scratch, 3 * NR + VL);
+        for (int i = 0; i < mr; i++) {
+            int row = ci + i * ldc;
+            for (int j = 0; j < nr; j++) c[row + j] = add ? c[row + j] + scratch[i * NR + j] : scratch[i * NR + j];
         }
     }
 }
