@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.stmae.cli.Args;
 import org.stmae.video.ClipSampler;
 import org.stmae.video.Sample;
 import org.stmae.video.TemporalSampling;
@@ -38,16 +37,8 @@ public final class DecodeBench {
         }
     }
 
-    public static int run(Args args) throws Exception {
-        return run(args, System.out);
-    }
-
-    public static int run(Args args, PrintStream out) throws Exception {
-        Path dir = Path.of(args.string("dir", "testdata/clips"));
-        int videos = args.integer("videos", 40);
-        int workers = args.integer("workers", Runtime.getRuntime().availableProcessors());
-        String format = args.choice("format", "table", "table", "csv");
-        args.finish();
+    /** Measures the four rows on the videos of {@code dir}; {@code format} is table or csv. */
+    public static int run(Path dir, int videos, int workers, String format, PrintStream out) throws Exception {
         VideoDataset ds = VideoDataset.folder(dir);
         List<Row> rows = new ArrayList<>();
         measure(ds, 112, 1, workers, Math.min(videos, ds.size() * 2));  // warm-up: JIT-compile the decoder

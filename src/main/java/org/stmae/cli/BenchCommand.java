@@ -2,13 +2,15 @@ package org.stmae.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.stmae.bench.DecodeBench;
 import org.stmae.bench.MatmulBench;
+import org.stmae.bench.TrainBench;
 
 /** {@code stmae bench WHAT}: performance tables; one subcommand per benchmark. */
 final class BenchCommand implements Command {
     public String name() { return "bench"; }
 
-    public String summary() { return "benchmarks: matmul (decode, train to come)"; }
+    public String summary() { return "benchmarks: matmul, decode, train"; }
 
     public String usage() {
         return String.join("\n",
@@ -16,8 +18,8 @@ final class BenchCommand implements Command {
                 "",
                 "subcommands:",
                 "  matmul   scalar oracle vs Vector API SGEMM, GFLOP/s per shape",
-                "  decode   (not yet implemented)",
-                "  train    (not yet implemented)",
+                "  decode   video loader throughput: decoded frames/s and clips/s, 16x4 sampling at 224 and 112",
+                "  train    full pre-training steps (forward, backward, AdamW) on synthetic clips",
                 "",
                 "stmae bench matmul [--threads N] [--format table|csv] [--shapes MxKxN,...] [--repeat R] [--kernels scalar,vector]",
                 "  --threads N    only N threads (default: rows for 1 and 2 threads)",
@@ -26,20 +28,28 @@ final class BenchCommand implements Command {
                 "                 :nt, :tn or :tt for transposed A/B (default: " + String.join(",", MatmulBench.DEFAULT_SHAPES) + ")",
                 "  --kernels      which kernels to time (default scalar,vector)",
                 "  --repeat R     timed samples per row; median and best reported (default 7; scalar uses at most 3)",
-                "The scalar oracle is timed on the first rows of C only when a shape is large (see the note column).");
+                "The scalar oracle is timed on the first rows of C only when a shape is large (see the note column).",
+                "",
+                DecodeBench.USAGE,
+                "",
+                "stmae bench train [--config bench-S,bench-S-dense] [--threads N] [--steps 10] [--warmup 5] [--format table|csv]",
+                "  bench-S: 16x112x112 clips, 2x16x16 patches, ViT-S 384x12x6, decoder 192x4x3, ratio 0.9, batch 4;",
+                "  bench-S-dense: the same with mask tokens in the encoder. Median step time after warm-up;",
+                "  csv columns config,threads,clips_per_s,gflops,peak_heap_mb,step_ms,steps");
     }
 
-    public int run(Args args) {
+    public int run(Args args) throws Exception {
         List<String> pos = args.positionals();
         if (pos.isEmpty()) throw new UsageException("which benchmark? (matmul)");
         switch (pos.get(0)) {
             case "matmul":
                 return matmul(args);
             case "decode":
+                return decode(args);
             case "train":
-                throw new UsageException("bench " + pos.get(0) + " is not implemented yet");
+                return train(args);
             default:
-                throw new UsageException("unknown benchmark '" + pos.get(0) + "' (matmul)");
+                throw new UsageException("unknown benchmark '" + pos.get(0) + "' (matmul, decode, train)");
         }
     }
 
@@ -63,6 +73,34 @@ final class BenchCommand implements Command {
         }
         args.finish();
         MatmulBench.run(new MatmulBench.Options(shapes, kernels, threads, csv, repeat), System.out);
+        return 0;
+    }
+
+    private static int decode(Args args) throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of(args.string("dir", "testdata/clips"));
+        int videos = args.integer("videos", 40);
+        int workers = args.integer("workers", Runtime.getRuntime().availableProcessors());
+        String format = args.choice("format", "table", "table", "csv");
+        args.finish();
+        if (videos < 1 || workers < 1) throw new UsageException("--videos and --workers must be >= 1");
+        return DecodeBench.run(dir, videos, workers, format, System.out);
+    }
+
+    private static int train(Args args) {
+        List<TrainBench.Config> configs = new ArrayList<>();
+        try {
+            for (String c : args.string("config", "bench-S,bench-S-dense").split(",")) configs.add(TrainBench.named(c.trim()));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        int threads = args.integer("threads", org.stmae.tensor.Parallel.threads());
+        int steps = args.integer("steps", 10), warmup = args.integer("warmup", 5);
+        boolean csv = args.choice("format", "table", "table", "csv").equals("csv");
+        args.finish();
+        if (threads < 1 || steps < 1 || warmup < 0) throw new UsageException("--threads and --steps must be >= 1, --warmup >= 0");
+        List<TrainBench.Result> rows = new ArrayList<>();
+        for (TrainBench.Config c : configs) rows.add(TrainBench.run(c, threads, warmup, steps));
+        TrainBench.print(rows, csv);
         return 0;
     }
 }
