@@ -18,20 +18,9 @@ public final class Patchify {
         int[] s = video.shape();
         if (s.length != 5 || s[3] % p != 0 || s[4] % p != 0 || s[2] % u != 0)
             throw new IllegalArgumentException("patchify: video " + Shapes.str(s) + " is not [N, C, T, H, W] divisible by patch " + u + "x" + p + "x" + p);
-        int n = s[0], c = s[1], t = s[2], h = s[3], w = s[4];
-        int gt = t / u, gh = h / p, gw = w / p, dim = u * p * p * c;
-        Tensor out = Tensor.zeros(n, gt * gh * gw, dim);
-        float[] src = video.data, dst = out.data;
-        int o = 0;
-        for (int b = 0; b < n; b++)
-            for (int ti = 0; ti < gt; ti++)
-                for (int hi = 0; hi < gh; hi++)
-                    for (int wi = 0; wi < gw; wi++)
-                        for (int ui = 0; ui < u; ui++)
-                            for (int py = 0; py < p; py++)
-                                for (int px = 0; px < p; px++)
-                                    for (int ch = 0; ch < c; ch++)
-                                        dst[o++] = src[(((b * c + ch) * t + ti * u + ui) * h + hi * p + py) * w + wi * p + px];
+        int[] from = sourceIndex(s[0], s[1], s[2], s[3], s[4], p, u);
+        Tensor out = Tensor.zeros(s[0], (s[2] / u) * (s[3] / p) * (s[4] / p), u * p * p * s[1]);
+        for (int i = 0; i < from.length; i++) out.data[i] = video.data[from[i]];
         return out;
     }
 
@@ -41,20 +30,26 @@ public final class Patchify {
         int gt = t / u, gh = h / p, gw = w / p;
         if (s.length != 3 || s[1] != gt * gh * gw || s[2] != u * p * p * c)
             throw new IllegalArgumentException("unpatchify: " + Shapes.str(s) + " is not [N, " + gt * gh * gw + ", " + u * p * p * c + "]");
-        int n = s[0];
-        Tensor out = Tensor.zeros(n, c, t, h, w);
-        float[] src = x.data, dst = out.data;
+        int[] to = sourceIndex(s[0], c, t, h, w, p, u);
+        Tensor out = Tensor.zeros(s[0], c, t, h, w);
+        for (int i = 0; i < to.length; i++) out.data[to[i]] = x.data[i];
+        return out;
+    }
+
+    /** For each element of the patchified tensor, in order, the index of its value in the video. */
+    private static int[] sourceIndex(int n, int c, int t, int h, int w, int p, int u) {
+        int[] idx = new int[n * c * t * h * w];
         int o = 0;
         for (int b = 0; b < n; b++)
-            for (int ti = 0; ti < gt; ti++)
-                for (int hi = 0; hi < gh; hi++)
-                    for (int wi = 0; wi < gw; wi++)
+            for (int ti = 0; ti < t / u; ti++)
+                for (int hi = 0; hi < h / p; hi++)
+                    for (int wi = 0; wi < w / p; wi++)
                         for (int ui = 0; ui < u; ui++)
                             for (int py = 0; py < p; py++)
                                 for (int px = 0; px < p; px++)
                                     for (int ch = 0; ch < c; ch++)
-                                        dst[(((b * c + ch) * t + ti * u + ui) * h + hi * p + py) * w + wi * p + px] = src[o++];
-        return out;
+                                        idx[o++] = (((b * c + ch) * t + ti * u + ui) * h + hi * p + py) * w + wi * p + px;
+        return idx;
     }
 
     /** The frames {@code index} of video [N, C, T, H, W], in that order: [N, C, index.length, H, W]. */
