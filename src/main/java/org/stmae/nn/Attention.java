@@ -29,7 +29,12 @@ public final class Attention {
     /** x [N, S, D] -> [N, S, D]. */
     public Var forward(Var x) {
         int n = x.size(0), s = x.size(1), d = x.size(2);
-        Var qh = splitHeads(q.forward(x), n, s), kh = splitHeads(k.forward(x), n, s), vh = splitHeads(v.forward(x), n, s);
+        // One [3D, D] projection instead of three [D, D] ones: the same sums, but a matmul three
+        // times as wide, which the SGEMM runs (and splits over threads) much more efficiently.
+        Var w = ShapeOps.concat(0, q.weight, k.weight, v.weight);
+        Var b = q.bias == null ? null : ShapeOps.concat(0, q.bias, k.bias, v.bias);
+        Var qkv = ShapeOps.permute(ShapeOps.reshape(MatMul.linear(x, w, b), n, s, 3, heads, headDim), 2, 0, 3, 1, 4);
+        Var qh = part(qkv, 0, n, s), kh = part(qkv, 1, n, s), vh = part(qkv, 2, n, s);
         // Logits are scaled after the q k^T product, as mae_st does (VideoMAE scales q first).
         Var logits = Elementwise.scale(MatMul.matmul(qh, kh, false, true), scale);
         Var out = MatMul.matmul(Softmax.softmax(logits), vh, false, false);          // [N, H, S, hd]
@@ -37,8 +42,8 @@ public final class Attention {
         return proj.forward(merged);
     }
 
-    /** [N, S, D] -> [N, H, S, hd]. */
-    private Var splitHeads(Var t, int n, int s) {
-        return ShapeOps.permute(ShapeOps.reshape(t, n, s, heads, headDim), 0, 2, 1, 3);
+    /** Part i (q, k or v) of [3, N, H, S, hd] as [N, H, S, hd]. */
+    private Var part(Var qkv, int i, int n, int s) {
+        return ShapeOps.reshape(ShapeOps.narrow(qkv, 0, i, 1), n, heads, s, headDim);
     }
 }
