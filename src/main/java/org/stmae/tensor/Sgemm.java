@@ -171,9 +171,12 @@ public final class Sgemm {
                 int t = next.getAndIncrement();
                 for (; t < packItems; t = next.getAndIncrement()) {
                     int pc = t / groupsPerBlock * KC, q = t % groupsPerBlock * 4;
-                    packB(pr.transB, pr.b, bo, pr.ldb, pc, Math.min(KC, k - pc), jc0, nc,
-                            q * NR, Math.min(nc, (q + 4) * NR), bp, pc * ncPad);
-                    packed.incrementAndGet();
+                    try {
+                        packB(pr.transB, pr.b, bo, pr.ldb, pc, Math.min(KC, k - pc), jc0, nc,
+                                q * NR, Math.min(nc, (q + 4) * NR), bp, pc * ncPad);
+                    } finally {
+                        packed.incrementAndGet(); // even on a throw: the others must not spin forever
+                    }
                 }
                 // Every item is claimed; wait for the ones other workers are still writing.
                 while (packed.get() < packItems) Thread.onSpinWait();
