@@ -1,5 +1,6 @@
 package org.stmae.tensor;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -14,9 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Parallelism, three regimes: small problems (or one thread) run inline; a batch of at least
  * two matrices per thread (attention heads) gives one matrix per task, each packing into its
- * thread's own buffers; otherwise each matrix is split BLIS style, with a shared packed B block
- * and tasks over row blocks of C (and column panels when there are few rows), handed out
- * dynamically so that a core slowed down by other work on the machine is compensated.
+ * thread's own buffers; otherwise each matrix is split BLIS style: the workers pack all of op(B)
+ * once into a shared buffer, then take small tasks (row blocks of C, and column panels when there
+ * are few rows) one at a time from a counter, so that a slower core simply does fewer of them.
  *
  * <p>Edges: packing pads panels with zeros to whole register tiles, so the micro-kernel never has
  * a tail; a partial tile goes through a scratch tile and scalar stores.
@@ -114,51 +115,84 @@ public final class Sgemm {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packB(pr.transB, pr.b, bo, pr.ldb, pc, kc, jc, nc, 0, nc, bp);
+                packB(pr.transB, pr.b, bo, pr.ldb, pc, kc, jc, nc, 0, nc, bp, 0);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     packA(pr.transA, pr.a, ao, pr.lda, pc, kc, ic, mc, ap);
-                    macroKernel(pr, co, ic, mc, jc, 0, nc, pc, kc, ap, bp, buf.tile);
+                    macroKernel(pr, co, ic, mc, jc, 0, nc, pc, kc, ap, bp, 0, buf.tile);
                 }
             }
         }
     }
 
     /**
-     * C_z over the pool, BLIS style: each KC x NC block of B is packed once (in parallel) into
-     * the caller's buffer and shared; tasks are row blocks of C (split by column panels too when
-     * there are few rows), each packing its own A block. Row blocks are sized so that there are
-     * at least a few tasks per thread: they are handed out dynamically, which keeps both cores
-     * busy when the machine is shared.
+     * Most floats of packed B one parallel call holds (16 MiB): all of op(B) for the model's
+     * shapes and 1024^3, so the call forks the pool once. Not final: tests lower it to reach the
+     * chunked case.
+     */
+    static int sharedBMaxFloats = 1 << 22;
+    /** Compute tasks per thread: enough that a slow core simply takes fewer of them. */
+    static final int TASKS_PER_THREAD = intProp("stmae.sgemm.tasks", 8);
+
+    /**
+     * C_z over the pool with one fork per chunk of columns (one chunk unless op(B) is huge) and no
+     * barrier per KC block: the workers first pack the chunk's whole op(B), all KC blocks, into
+     * the caller's buffer, sharing the panels through a counter; once every panel is in, they
+     * take compute tasks (row blocks of C, split by columns when there are few rows) from a
+     * second counter, each running through all of k with its own packed A block. Handing out
+     * small tasks one at a time is what lets a fast core do more of them than a slow one (on
+     * the 2-vCPU dev VM one core runs this kernel ~1.6x faster than the other); a barrier per
+     * KC block made the fast core wait for the slow one four times per 1024^3 call.
      */
     private static void shared(Problem pr, int z, int threads) {
         int m = pr.m, n = pr.n, k = pr.k;
         int ao = pr.aOff + z * pr.aBatch, bo = pr.bOff + z * pr.bBatch, co = pr.cOff + z * pr.cBatch;
+        int kBlocks = (k + KC - 1) / KC;
+        // Columns per chunk: a whole number of panels whose packed op(B) fits the cap.
+        int chunk = Math.max(NR, sharedBMaxFloats / k / NR * NR);
+        chunk = Math.min(chunk, roundUp(n, NR));
         Buffers own = BUFFERS.get();
-        float[] bp = own.b = grow(own.b, Math.min(NC, roundUp(n, NR)) * Math.min(KC, k));
-        // A multiple of the thread count, so that on a quiet machine no thread gets one block more.
-        int rowBlocks = Math.max((m + MC - 1) / MC, 2 * threads);
-        rowBlocks = Math.min((m + MR - 1) / MR, roundUp(rowBlocks, threads));
+        float[] bp = own.b = grow(own.b, chunk * k);
+
+        int target = TASKS_PER_THREAD * threads;
+        int rowBlocks = Math.min((m + MR - 1) / MR, Math.max((m + MC - 1) / MC, target));
         int mc = roundUp((m + rowBlocks - 1) / rowBlocks, MR);
         rowBlocks = (m + mc - 1) / mc;
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc), panels = (nc + NR - 1) / NR;
-            int colSplits = Math.min(panels, Math.max(1, (2 * threads + rowBlocks - 1) / rowBlocks));
-            int panelsPerSplit = (panels + colSplits - 1) / colSplits;
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc), jc0 = jc, pc0 = pc;
-                Parallel.forRange(panels, 4, (q0, q1) ->
-                        packB(pr.transB, pr.b, bo, pr.ldb, pc0, kc, jc0, nc, q0 * NR, Math.min(nc, q1 * NR), bp));
-                Parallel.forEach(rowBlocks * colSplits, t -> {
-                    int ic = (t / colSplits) * mc, rows = Math.min(mc, m - ic);
-                    int jr0 = (t % colSplits) * panelsPerSplit * NR, jr1 = Math.min(nc, jr0 + panelsPerSplit * NR);
-                    if (jr0 >= jr1) return;
-                    Buffers mine = BUFFERS.get();
-                    float[] ap = mine.a = grow(mine.a, mc * kc);
-                    packA(pr.transA, pr.a, ao, pr.lda, pc0, kc, ic, rows, ap);
-                    macroKernel(pr, co, ic, rows, jc0, jr0, jr1, pc0, kc, ap, bp, mine.tile);
-                });
-            }
+        for (int jc = 0; jc < n; jc += chunk) {
+            int nc = Math.min(chunk, n - jc), ncPad = roundUp(nc, NR), panels = ncPad / NR, jc0 = jc;
+            int colSplits = Math.min(panels, Math.max(1, (target + rowBlocks - 1) / rowBlocks));
+            int perSplit = (panels + colSplits - 1) / colSplits * NR;
+            colSplits = (ncPad + perSplit - 1) / perSplit;
+            // Packing items: groups of 4 panels of one KC block; block pc sits at pc * ncPad.
+            int groupsPerBlock = (panels + 3) / 4, packItems = kBlocks * groupsPerBlock;
+            int tasks = rowBlocks * colSplits, splits = colSplits;
+            AtomicInteger next = new AtomicInteger(), packed = new AtomicInteger();
+            Parallel.forEach(threads, w -> {
+                int t = next.getAndIncrement();
+                for (; t < packItems; t = next.getAndIncrement()) {
+                    int pc = t / groupsPerBlock * KC, q = t % groupsPerBlock * 4;
+                    try {
+                        packB(pr.transB, pr.b, bo, pr.ldb, pc, Math.min(KC, k - pc), jc0, nc,
+                                q * NR, Math.min(nc, (q + 4) * NR), bp, pc * ncPad);
+                    } finally {
+                        packed.incrementAndGet(); // even on a throw: the others must not spin forever
+                    }
+                }
+                // Every item is claimed; wait for the ones other workers are still writing.
+                while (packed.get() < packItems) Thread.onSpinWait();
+                Buffers mine = BUFFERS.get();
+                float[] ap = mine.a = grow(mine.a, mc * Math.min(KC, k));
+                // t is this worker's first claim past the packing items: a compute task.
+                for (t -= packItems; t < tasks; t = next.getAndIncrement() - packItems) {
+                    int ic = (t / splits) * mc, rows = Math.min(mc, m - ic);
+                    int jr0 = (t % splits) * perSplit, jr1 = Math.min(nc, jr0 + perSplit);
+                    for (int pc = 0; pc < k; pc += KC) {
+                        int kc = Math.min(KC, k - pc);
+                        packA(pr.transA, pr.a, ao, pr.lda, pc, kc, ic, rows, ap);
+                        macroKernel(pr, co, ic, rows, jc0, jr0, jr1, pc, kc, ap, bp, pc * ncPad, mine.tile);
+                    }
+                }
+            });
         }
     }
 
@@ -168,15 +202,15 @@ public final class Sgemm {
 
     /** C[ic:ic+mc, jc+jr0 : jc+jr1] (+)= packed A block times packed B panels jr0..jr1. */
     private static void macroKernel(Problem pr, int co, int ic, int mc, int jc, int jr0, int jr1, int pc, int kc,
-                                    float[] ap, float[] bp, float[] tile) {
+                                    float[] ap, float[] bp, int bpOff, float[] tile) {
         boolean add = pr.accumulate || pc > 0;
         int ldc = pr.ldc;
         for (int jr = jr0; jr < jr1; jr += NR) {
             int nr = Math.min(NR, jr1 - jr);
             for (int ir = 0; ir < mc; ir += MR) {
                 int ci = co + (ic + ir) * ldc + jc + jr, mr = Math.min(MR, mc - ir);
-                if (MR == 6) kernel6(kc, ap, ir * kc, bp, jr * kc, pr.c, ci, ldc, mr, nr, add, tile);
-                else kernel4(kc, ap, ir * kc, bp, jr * kc, pr.c, ci, ldc, mr, nr, add, tile);
+                if (MR == 6) kernel6(kc, ap, ir * kc, bp, bpOff + jr * kc, pr.c, ci, ldc, mr, nr, add, tile);
+                else kernel4(kc, ap, ir * kc, bp, bpOff + jr * kc, pr.c, ci, ldc, mr, nr, add, tile);
             }
         }
     }
@@ -187,9 +221,9 @@ public final class Sgemm {
      * starting in [jrFrom, jrTo) are written, so the pool can share the work.
      */
     private static void packB(boolean transB, float[] b, int bo, int ldb, int pc, int kc, int jc, int nc,
-                              int jrFrom, int jrTo, float[] bp) {
+                              int jrFrom, int jrTo, float[] bp, int bpOff) {
         for (int jr = jrFrom; jr < jrTo; jr += NR) {
-            int nr = Math.min(NR, nc - jr), base = jr * kc;
+            int nr = Math.min(NR, nc - jr), base = bpOff + jr * kc;
             if (!transB) {
                 int src = bo + pc * ldb + jc + jr;
                 if (nr == NR) {

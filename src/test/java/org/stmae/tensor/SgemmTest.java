@@ -164,4 +164,36 @@ class SgemmTest {
         Sgemm.matmul(batch, false, true, m, n, k, a, 0, k, m * k, b, 0, k, 0, got, 0, n, m * n, false);
         assertArrayEquals(want, got);
     }
+
+    @Test
+    void sharedPathSplitsLargeBIntoColumnChunks() {
+        // The shared regime packs all of op(B) when it fits; a lowered cap forces chunks of a few
+        // panels (the last one partial) over several KC blocks. Integer data: exact in any order.
+        Random r = new Random(11);
+        int m = 45, n = 5 * NR + 3, k = Sgemm.KC + 37;
+        int saved = Parallel.threads(), savedCap = Sgemm.sharedBMaxFloats;
+        long savedMin = Sgemm.parallelMinMacs;
+        try {
+            Sgemm.parallelMinMacs = 0;
+            for (int threads : new int[] {2, 3})
+                for (int cap : new int[] {2 * NR * k, 1, 1 << 22})
+                    for (int mode = 0; mode < 8; mode++) {
+                        boolean ta = (mode & 1) != 0, tb = (mode & 2) != 0, acc = (mode & 4) != 0;
+                        float[] a = new float[m * k], b = new float[k * n], c0 = new float[m * n];
+                        for (int i = 0; i < a.length; i++) a[i] = r.nextInt(7) - 3;
+                        for (int i = 0; i < b.length; i++) b[i] = r.nextInt(7) - 3;
+                        for (int i = 0; i < c0.length; i++) c0[i] = r.nextInt(7) - 3;
+                        float[] want = c0.clone(), got = c0.clone();
+                        ScalarKernels.matmul(1, ta, tb, m, n, k, a, 0, ta ? m : k, 0, b, 0, tb ? k : n, 0, want, 0, n, 0, acc);
+                        Parallel.setThreads(threads);
+                        Sgemm.sharedBMaxFloats = cap;
+                        Sgemm.matmul(1, ta, tb, m, n, k, a, 0, ta ? m : k, 0, b, 0, tb ? k : n, 0, got, 0, n, 0, acc);
+                        assertArrayEquals(want, got, "threads=" + threads + " cap=" + cap + " mode=" + mode);
+                    }
+        } finally {
+            Parallel.setThreads(saved);
+            Sgemm.sharedBMaxFloats = savedCap;
+            Sgemm.parallelMinMacs = savedMin;
+        }
+    }
 }
