@@ -124,6 +124,7 @@ public final class VideoLoader implements AutoCloseable {
     private int submitted, delivered, skipped;
     private final Map<String, Integer> skipCounts = new LinkedHashMap<>();
     private boolean closed;
+    private final List<Thread> threads = new ArrayList<>();
 
     public VideoLoader(VideoDataset dataset, ClipSampler sampler, Options opt) {
         this(dataset, sampler, opt, 0);
@@ -155,6 +156,9 @@ public final class VideoLoader implements AutoCloseable {
         ThreadFactory tf = run -> {
             Thread t = new Thread(run, "stmae-video-" + count.incrementAndGet());
             t.setDaemon(true);  // a decoder stuck inside jcodec must never keep the JVM alive
+            synchronized (threads) {
+                threads.add(t);
+            }
             return t;
         };
         pool = new java.util.concurrent.ThreadPoolExecutor(opt.workers(), opt.workers(), 0L, TimeUnit.MILLISECONDS,
@@ -309,7 +313,14 @@ public final class VideoLoader implements AutoCloseable {
         window.clear();
         pool.shutdownNow();
         try {
+            long deadline = System.nanoTime() + 5_000_000_000L;
             pool.awaitTermination(5, TimeUnit.SECONDS);
+            // A terminated pool's last workers may still be on their way out: wait until they are gone.
+            List<Thread> mine;
+            synchronized (threads) {
+                mine = new ArrayList<>(threads);
+            }
+            for (Thread t : mine) t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
