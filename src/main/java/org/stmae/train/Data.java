@@ -2,7 +2,6 @@ package org.stmae.train;
 
 import org.stmae.mae.MaeConfig;
 import org.stmae.video.ClipSampler;
-import org.stmae.video.Normalization;
 import org.stmae.video.TemporalSampling;
 
 /** The clip sampling a model is trained with: its size and frames, and the matching normalisation. */
@@ -19,10 +18,5 @@ public final class Data {
         ClipSampler.Config base = videoMae ? ClipSampler.videoMae() : ClipSampler.maeSt();
         TemporalSampling t = videoMae ? TemporalSampling.videoMae(m.numFrames(), samplingRate) : TemporalSampling.maeSt(m.numFrames(), samplingRate);
         return new ClipSampler(base.withTemporal(t).withSize(m.imgSize()).withRepeat(repeat));
-    }
-
-    /** The per-channel statistics clips are normalised with. */
-    public static Normalization normalization(ClipSampler s) {
-        return s.config().norm();
     }
 }

@@ -126,8 +126,8 @@ public final class Pretrainer {
                 long done = step + 1;
                 double loss = lossSum / cfg.accumIter();
                 metrics.add(new double[] {done, loss, lr});
-                appendMetric(csv, done, stream.epochs(), (float) loss, lr, gradNorm, progress.clipsPerSecond(cfg.clipsPerStep()), progress.elapsed());
                 progress.step(done, loss, lr, cfg.clipsPerStep());
+                appendMetric(csv, done, stream.epochs(), (float) loss, lr, gradNorm, progress.clipsPerSecond(), progress.elapsed());
                 if (cfg.logEvery() > 0 && (done % cfg.logEvery() == 0 || done == cfg.steps()))
                     progress.log(done, stream.epochs(), loss, lr, gradNorm, cfg.clipsPerStep());
                 boolean last = done == cfg.steps();

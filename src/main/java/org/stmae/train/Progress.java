@@ -26,8 +26,8 @@ final class Progress {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    /** Smoothed throughput: clips of the last step over its duration, averaged exponentially. */
-    double clipsPerSecond(int clips) {
+    /** Smoothed throughput: clips per step over the step's duration, averaged exponentially. */
+    double clipsPerSecond() {
         return clipsPerS;
     }
 
