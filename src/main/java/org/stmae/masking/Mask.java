@@ -44,7 +44,7 @@ public record Mask(IntTensor idsKeep, IntTensor idsRestore, Tensor mask) {
      * The shuffle for structured masks (tube, frame, cube): visible tokens in ascending order,
      * then masked tokens in ascending order (VideoMAE's order; SPEC.md, masking).
      */
-    static int[] visibleFirst(boolean[] masked) {
+    public static int[] visibleFirst(boolean[] masked) {
         int[] order = new int[masked.length];
         int o = 0;
         for (int i = 0; i < masked.length; i++) if (!masked[i]) order[o++] = i;

@@ -28,13 +28,12 @@ public final class Sgemm {
     private static final VectorSpecies<Float> F = VectorKernels.F;
     private static final int VL = F.length();
     /**
-     * Register tile rows: 4 or 6, times 2 vectors. 6 x 2 (12 accumulators + 2 B vectors +
-     * 1 broadcast = 15 of 16 ymm) is the faster kernel when C2 allocates it well, but C2 often
-     * hoists two or three broadcasts and then spills an accumulator to the stack on every step
-     * (seen on JDK 25, and on JDK 25 with ParallelGC even in the final compile): 2x slower. 4 x 2
-     * never spills, so it is the default.
+     * Register tile: 4 rows x 2 vectors (8 accumulators). A 6 x 2 tile (12 accumulators + 2 B
+     * vectors + 1 broadcast = 15 of 16 ymm) ran faster when C2 allocated it well, but C2 often
+     * hoisted broadcasts and spilled an accumulator on every step (2x slower, JDK 17 and 25), so
+     * it was dropped; 4 x 2 never spilled.
      */
-    static final int MR = intProp("stmae.sgemm.mr", 4);
+    static final int MR = 4;
     static final int NR = 2 * VL;
     /** k per packed block: a KC x NR B micro-panel (16 KiB at 256 bits) stays in L1. */
     static final int KC = intProp("stmae.sgemm.kc", 256);
@@ -49,9 +48,6 @@ public final class Sgemm {
      */
     static long parallelMinMacs = 1L << 22;
 
-    static {
-        if (MR != 4 && MR != 6) throw new IllegalArgumentException("-Dstmae.sgemm.mr must be 4 or 6, got " + MR);
-    }
 
     private static int intProp(String name, int dflt) {
         String v = System.getProperty(name);
@@ -209,8 +205,7 @@ public final class Sgemm {
             int nr = Math.min(NR, jr1 - jr);
             for (int ir = 0; ir < mc; ir += MR) {
                 int ci = co + (ic + ir) * ldc + jc + jr, mr = Math.min(MR, mc - ir);
-                if (MR == 6) kernel6(kc, ap, ir * kc, bp, bpOff + jr * kc, pr.c, ci, ldc, mr, nr, add, tile);
-                else kernel4(kc, ap, ir * kc, bp, bpOff + jr * kc, pr.c, ci, ldc, mr, nr, add, tile);
+                kernel4(kc, ap, ir * kc, bp, bpOff + jr * kc, pr.c, ci, ldc, mr, nr, add, tile);
             }
         }
     }
@@ -274,95 +269,9 @@ public final class Sgemm {
     }
 
     /**
-     * C[ci.., ..] (+)= packed A panel (6 x kc) times packed B panel (kc x NR); only the top-left
-     * {@code mr x nr} of the register tile is stored.
-     */
-    private static void kernel6(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
-                               int mr, int nr, boolean add, float[] scratch) {
-        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
-        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
-        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
-        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
-        FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
-        FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
-        // One induction variable and few live integers: with a separate counter (or p*MR) C2
-        // ran out of general registers, parked one in a ymm register and spilled an accumulator
-        // to the stack (JDK 25: 2.3x slower). Unrolling by hand spilled too.
-        int pa = ai;
-        for (int pb = bi, end = bi + kc * NR; pb < end; pb += NR, pa += 6) {
-            FloatVector b0 = FloatVector.fromArray(F, bp, pb);
-            FloatVector b1 = FloatVector.fromArray(F, bp, pb + VL);
-            FloatVector x = FloatVector.broadcast(F, ap[pa]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(F, ap[pa + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(F, ap[pa + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(F, ap[pa + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(F, ap[pa + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(F, ap[pa + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-        }
-        // Stores are written out here: a helper taking FloatVector arguments that C2 declines to
-        // inline would box all twelve accumulators on every call.
-        if (mr == 6 && nr == NR) {
-            int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
-            if (add) {
-                c00 = c00.add(FloatVector.fromArray(F, c, r0));
-                c01 = c01.add(FloatVector.fromArray(F, c, r0 + VL));
-                c10 = c10.add(FloatVector.fromArray(F, c, r1));
-                c11 = c11.add(FloatVector.fromArray(F, c, r1 + VL));
-                c20 = c20.add(FloatVector.fromArray(F, c, r2));
-                c21 = c21.add(FloatVector.fromArray(F, c, r2 + VL));
-                c30 = c30.add(FloatVector.fromArray(F, c, r3));
-                c31 = c31.add(FloatVector.fromArray(F, c, r3 + VL));
-                c40 = c40.add(FloatVector.fromArray(F, c, r4));
-                c41 = c41.add(FloatVector.fromArray(F, c, r4 + VL));
-                c50 = c50.add(FloatVector.fromArray(F, c, r5));
-                c51 = c51.add(FloatVector.fromArray(F, c, r5 + VL));
-            }
-            c00.intoArray(c, r0);
-            c01.intoArray(c, r0 + VL);
-            c10.intoArray(c, r1);
-            c11.intoArray(c, r1 + VL);
-            c20.intoArray(c, r2);
-            c21.intoArray(c, r2 + VL);
-            c30.intoArray(c, r3);
-            c31.intoArray(c, r3 + VL);
-            c40.intoArray(c, r4);
-            c41.intoArray(c, r4 + VL);
-            c50.intoArray(c, r5);
-            c51.intoArray(c, r5 + VL);
-            return;
-        }
-        c00.intoArray(scratch, 0);
-        c01.intoArray(scratch, VL);
-        c10.intoArray(scratch, NR);
-        c11.intoArray(scratch, NR + VL);
-        c20.intoArray(scratch, 2 * NR);
-        c21.intoArray(scratch, 2 * NR + VL);
-        c30.intoArray(scratch, 3 * NR);
-        c31.intoArray(scratch, 3 * NR + VL);
-        c40.intoArray(scratch, 4 * NR);
-        c41.intoArray(scratch, 4 * NR + VL);
-        c50.intoArray(scratch, 5 * NR);
-        c51.intoArray(scratch, 5 * NR + VL);
-        for (int i = 0; i < mr; i++) {
-            int row = ci + i * ldc;
-            for (int j = 0; j < nr; j++) c[row + j] = add ? c[row + j] + scratch[i * NR + j] : scratch[i * NR + j];
-        }
-    }
-
-    /**
-     * {@link #kernel6} with 4 rows: 8 accumulators leave C2 room for the loads it hoists.
+     * C[ci.., ..] (+)= packed A panel (4 x kc) times packed B panel (kc x NR); only the top-left
+     * {@code mr x nr} of the register tile is stored. One induction variable and few live
+     * integers: with a separate counter C2 ran out of general registers and spilled.
      */
     private static void kernel4(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
                                int mr, int nr, boolean add, float[] scratch) {

@@ -81,7 +81,7 @@ final class VideoMaeDump {
             }
             if (b > 0 && count != masked) throw new InvalidDump(f.path() + ": samples have different masked counts");
             masked = count;
-            shuffle[b] = visibleFirst(m);
+            shuffle[b] = Mask.visibleFirst(m);
         }
         Mask mask = Mask.fromShuffle(shuffle, l - masked);
         List<Row> rows = new ArrayList<>();
@@ -104,14 +104,6 @@ final class VideoMaeDump {
         out.loss().backward();
         compareGradients(rows, f, model);
         return rows;
-    }
-
-    private static int[] visibleFirst(boolean[] masked) {
-        int[] order = new int[masked.length];
-        int o = 0;
-        for (int i = 0; i < masked.length; i++) if (!masked[i]) order[o++] = i;
-        for (int i = 0; i < masked.length; i++) if (masked[i]) order[o++] = i;
-        return order;
     }
 
     /** The masked token ids per sample, ascending: the shuffle's tail. */
