@@ -86,6 +86,8 @@ public final class Pretrainer {
             Path last = existing.get(existing.size() - 1);
             state = TrainCheckpoint.load(last, model, opt);
             out.printf(Locale.ROOT, "resuming from %s (step %d)%n", last, state.step());
+        } else if (resume) {
+            out.println("no checkpoint in " + run + " yet: starting from step 0");
         }
         writeAtomically(run.resolve("config.json"), Json.write(cfg.toMap()) + "\n");
         Path csv = run.resolve("metrics.csv");
