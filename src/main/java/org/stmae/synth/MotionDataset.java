@@ -1,0 +1,167 @@
+package org.stmae.synth;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.jcodec.api.SequenceEncoder;
+import org.jcodec.common.Codec;
+import org.jcodec.common.Format;
+import org.jcodec.common.io.NIOUtils;
+import org.jcodec.common.io.SeekableByteChannel;
+import org.jcodec.common.model.ColorSpace;
+import org.jcodec.common.model.Picture;
+import org.jcodec.common.model.Rational;
+import org.stmae.video.RgbFrame;
+
+/**
+ * A labelled video dataset whose classes differ only in how a textured object moves: left,
+ * right, up, down, clockwise, counter-clockwise, growing, shrinking. Background and object are
+ * cut from real photographs (frames of real clips), drawn afresh for every clip, so a single frame
+ * says nothing about the class; only motion does. Clips are H.264 MP4 written with jcodec's
+ * encoder, read back through the same loader the trainer uses. Deterministic for a seed.
+ *
+ * <p>Per clip (SPEC.md, synthetic dataset): background = a random size x size crop of a random
+ * texture frame; object = a disk of diameter size/3 cut from another random frame at a random
+ * spot; start position, speed and phase are random within bounds that keep the object inside
+ * the picture. Translation moves the centre by 0.5 size over the clip; rotation turns the
+ * texture by 180 degrees; growth and shrinking scale the diameter by 2x over the clip.
+ */
+public final class MotionDataset {
+    private MotionDataset() {}
+
+    public static final List<String> CLASSES = List.of("left", "right", "up", "down", "cw", "ccw", "grow", "shrink");
+
+    /** What to generate. */
+    public record Options(Path out, List<String> classes, int clipsPerClass, int size, int frames, int fps, long seed) {
+        public Options {
+            for (String c : classes)
+                if (!CLASSES.contains(c)) throw new IllegalArgumentException("unknown class '" + c + "' (" + String.join(", ", CLASSES) + ")");
+            if (clipsPerClass < 1 || size < 16 || frames < 2 || fps < 1)
+                throw new IllegalArgumentException("need clips-per-class >= 1, size >= 16, frames >= 2, fps >= 1");
+        }
+    }
+
+    /** Writes {@code out/CLASS/CLASS_NNNN.mp4} for every class and a {@code classes.txt}; returns the files. */
+    public static List<Path> generate(Options o, List<RgbFrame> textures) throws IOException {
+        if (textures.size() < 2) throw new IllegalArgumentException("need at least 2 texture frames, got " + textures.size());
+        List<Path> written = new ArrayList<>();
+        for (int ci = 0; ci < o.classes().size(); ci++) {
+            String cls = o.classes().get(ci);
+            Path dir = Files.createDirectories(o.out().resolve(cls));
+            for (int k = 0; k < o.clipsPerClass(); k++) {
+                SplittableRandom rng = new SplittableRandom(mix(o.seed(), CLASSES.indexOf(cls), k));
+                byte[][] clip = render(cls, o.size(), o.frames(), textures, rng);
+                Path file = dir.resolve(String.format(Locale.ROOT, "%s_%04d.mp4", cls, k));
+                encode(clip, o.size(), o.fps(), file);
+                written.add(file);
+            }
+        }
+        Files.writeString(o.out().resolve("classes.txt"), String.join("\n", o.classes()) + "\n");
+        return written;
+    }
+
+    static long mix(long seed, int cls, int k) {
+        long z = seed * 0x9E3779B97F4A7C15L + cls * 0xD1B54A32D192ED03L + k * 0x8CB92BA72F3D8DD7L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** The clip as interleaved RGB bytes per frame. */
+    static byte[][] render(String cls, int size, int frames, List<RgbFrame> textures, SplittableRandom rng) {
+        RgbFrame bgFrame = textures.get(rng.nextInt(textures.size()));
+        RgbFrame objFrame = textures.get(rng.nextInt(textures.size()));
+        int bx = rng.nextInt(Math.max(1, bgFrame.width() - size + 1)), by = rng.nextInt(Math.max(1, bgFrame.height() - size + 1));
+        double radius0 = size / 6.0;
+        // The object's texture: a square around a random spot of its frame, big enough for 2x growth.
+        double texR = Math.min(Math.min(objFrame.width(), objFrame.height()) / 2.0 - 1, 2 * radius0 + 2);
+        double tcx = texR + rng.nextDouble() * Math.max(0, objFrame.width() - 2 * texR);
+        double tcy = texR + rng.nextDouble() * Math.max(0, objFrame.height() - 2 * texR);
+        double texScale = texR / (2 * radius0 + 2); // texture pixels per output pixel at scale 1
+        double travel = 0.5 * size;
+        double margin = cls.equals("grow") || cls.equals("shrink") ? 2 * radius0 + 1 : radius0 + 1;
+        double cx = margin + rng.nextDouble() * Math.max(0, size - 2 * margin), cy = margin + rng.nextDouble() * Math.max(0, size - 2 * margin);
+        switch (cls) { // start so that the whole path stays inside the picture
+            case "left" -> cx = size - radius0 - 1 - rng.nextDouble() * Math.max(0, size - travel - 2 * radius0 - 2);
+            case "right" -> cx = radius0 + 1 + rng.nextDouble() * Math.max(0, size - travel - 2 * radius0 - 2);
+            case "up" -> cy = size - radius0 - 1 - rng.nextDouble() * Math.max(0, size - travel - 2 * radius0 - 2);
+            case "down" -> cy = radius0 + 1 + rng.nextDouble() * Math.max(0, size - travel - 2 * radius0 - 2);
+            default -> { }
+        }
+        double phase = rng.nextDouble() * 2 * Math.PI;
+        byte[][] out = new byte[frames][];
+        for (int f = 0; f < frames; f++) {
+            double u = (double) f / (frames - 1);
+            double x = cx, y = cy, angle = phase, radius = radius0;
+            switch (cls) {
+                case "left" -> x = cx - travel * u;
+                case "right" -> x = cx + travel * u;
+                case "up" -> y = cy - travel * u;
+                case "down" -> y = cy + travel * u;
+                case "cw" -> angle = phase + Math.PI * u;
+                case "ccw" -> angle = phase - Math.PI * u;
+                case "grow" -> radius = radius0 * (1 + u);
+                case "shrink" -> radius = radius0 * (2 - u);
+                default -> throw new IllegalStateException(cls);
+            }
+            out[f] = frame(size, bgFrame, bx, by, objFrame, tcx, tcy, texScale * radius0 / radius, x, y, radius, angle);
+        }
+        return out;
+    }
+
+    /** One frame: background crop with the textured disk composited at (x, y). */
+    private static byte[] frame(int size, RgbFrame bg, int bx, int by, RgbFrame obj, double tcx, double tcy, double texPerPixel,
+                                double x, double y, double radius, double angle) {
+        byte[] px = new byte[size * size * 3];
+        double cos = Math.cos(angle), sin = Math.sin(angle);
+        for (int r = 0; r < size; r++)
+            for (int c = 0; c < size; c++) {
+                double dx = c + 0.5 - x, dy = r + 0.5 - y, dist = Math.sqrt(dx * dx + dy * dy);
+                double alpha = Math.max(0, Math.min(1, radius - dist + 0.5)); // one-pixel soft edge
+                for (int ch = 0; ch < 3; ch++) {
+                    double v = bg.get(ch, Math.min(bg.height() - 1, by + r), Math.min(bg.width() - 1, bx + c));
+                    if (alpha > 0) {
+                        // Rotate the offset into the texture's frame, then scale to texture pixels.
+                        double tx = tcx + (cos * dx + sin * dy) * texPerPixel, ty = tcy + (-sin * dx + cos * dy) * texPerPixel;
+                        v = (1 - alpha) * v + alpha * bilinear(obj, ch, ty, tx);
+                    }
+                    px[(r * size + c) * 3 + ch] = (byte) Math.max(0, Math.min(255, Math.round(v)));
+                }
+            }
+        return px;
+    }
+
+    private static double bilinear(RgbFrame f, int ch, double y, double x) {
+        int x0 = (int) Math.floor(x - 0.5), y0 = (int) Math.floor(y - 0.5);
+        double ax = x - 0.5 - x0, ay = y - 0.5 - y0;
+        double a = px(f, ch, y0, x0), b = px(f, ch, y0, x0 + 1), c = px(f, ch, y0 + 1, x0), d = px(f, ch, y0 + 1, x0 + 1);
+        return (1 - ay) * ((1 - ax) * a + ax * b) + ay * ((1 - ax) * c + ax * d);
+    }
+
+    private static int px(RgbFrame f, int ch, int y, int x) {
+        return f.get(ch, Math.max(0, Math.min(f.height() - 1, y)), Math.max(0, Math.min(f.width() - 1, x)));
+    }
+
+    /** H.264 in MP4 through jcodec's encoder (baseline profile, which our reader decodes exactly). */
+    static void encode(byte[][] frames, int size, int fps, Path file) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        SeekableByteChannel ch = NIOUtils.writableChannel(tmp.toFile());
+        try {
+            SequenceEncoder enc = new SequenceEncoder(ch, Rational.R(fps, 1), Format.MOV, Codec.H264, null);
+            for (byte[] rgb : frames) {
+                Picture p = Picture.create(size, size, ColorSpace.RGB);
+                byte[] d = p.getPlaneData(0);
+                for (int i = 0; i < rgb.length; i++) d[i] = (byte) ((rgb[i] & 0xff) - 128); // jcodec stores samples minus 128
+                enc.encodeNativeFrame(p);
+            }
+            enc.finish();
+        } finally {
+            NIOUtils.closeQuietly(ch);
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+}
