@@ -93,6 +93,7 @@ public final class MotionDataset {
             default -> { }
         }
         double phase = rng.nextDouble() * 2 * Math.PI;
+        double[] stretch = contrast(objFrame, tcx, tcy, texR);
         byte[][] out = new byte[frames][];
         for (int f = 0; f < frames; f++) {
             double u = (double) f / (frames - 1);
@@ -108,14 +109,14 @@ public final class MotionDataset {
                 case "shrink" -> radius = radius0 * (2 - u);
                 default -> throw new IllegalStateException(cls);
             }
-            out[f] = frame(size, bgFrame, bx, by, objFrame, tcx, tcy, texScale * radius0 / radius, x, y, radius, angle);
+            out[f] = frame(size, bgFrame, bx, by, objFrame, tcx, tcy, texScale * radius0 / radius, x, y, radius, angle, stretch);
         }
         return out;
     }
 
     /** One frame: background crop with the textured disk composited at (x, y). */
     private static byte[] frame(int size, RgbFrame bg, int bx, int by, RgbFrame obj, double tcx, double tcy, double texPerPixel,
-                                double x, double y, double radius, double angle) {
+                                double x, double y, double radius, double angle, double[] stretch) {
         byte[] px = new byte[size * size * 3];
         double cos = Math.cos(angle), sin = Math.sin(angle);
         for (int r = 0; r < size; r++)
@@ -127,12 +128,34 @@ public final class MotionDataset {
                     if (alpha > 0) {
                         // Rotate the offset into the texture's frame, then scale to texture pixels.
                         double tx = tcx + (cos * dx + sin * dy) * texPerPixel, ty = tcy + (-sin * dx + cos * dy) * texPerPixel;
-                        v = (1 - alpha) * v + alpha * bilinear(obj, ch, ty, tx);
+                        double t = stretch[1] + (bilinear(obj, ch, ty, tx) - stretch[0]) * stretch[2];
+                        v = (1 - alpha) * v + alpha * Math.max(0, Math.min(255, t));
                     }
                     px[(r * size + c) * 3 + ch] = (byte) Math.max(0, Math.min(255, Math.round(v)));
                 }
             }
         return px;
+    }
+
+    /**
+     * A linear stretch of the object's texture to a standard deviation of 50 around its own mean
+     * moved to mid-grey +- 40: a dark or flat patch would otherwise hide a rotation. Returns
+     * {mean, new mean, gain}; a flat patch (std < 1) is left as it is.
+     */
+    static double[] contrast(RgbFrame f, double cx, double cy, double r) {
+        double s = 0, ss = 0;
+        int n = 0;
+        for (int y = (int) (cy - r); y <= (int) (cy + r); y++)
+            for (int x = (int) (cx - r); x <= (int) (cx + r); x++)
+                for (int ch = 0; ch < 3; ch++) {
+                    double v = px(f, ch, y, x);
+                    s += v;
+                    ss += v * v;
+                    n++;
+                }
+        double mean = s / n, std = Math.sqrt(Math.max(0, ss / n - mean * mean));
+        if (std < 1) return new double[] {mean, mean, 1};
+        return new double[] {mean, Math.max(88, Math.min(168, mean)), 50 / std};
     }
 
     private static double bilinear(RgbFrame f, int ch, double y, double x) {
