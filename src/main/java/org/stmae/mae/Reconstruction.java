@@ -40,7 +40,7 @@ public final class Reconstruction {
         int p = c.patchSize(), u = c.tPredPatchSize(), ch = c.inChans(), dim = c.predDim(), l = c.numPatches();
         int[] frames = Patchify.targetFrameIndex(c.numFrames(), c.predTDim());
         // Everything in display space: [0, 1] pixels.
-        Tensor shown = toPixels(Patchify.selectFrames(clip, frames), mean, std);
+        Tensor shown = Targets.unnormalise(Patchify.selectFrames(clip, frames), mean, std);
         Tensor orig = Patchify.patchify(shown, p, u);
         Tensor rec = Tensor.zeros(1, l, dim), masked = Tensor.zeros(1, l, dim);
         Tensor origNorm = Patchify.patchify(Patchify.selectFrames(clip, frames), p, u);
@@ -105,16 +105,6 @@ public final class Reconstruction {
         double m = s / n, ss = 0;
         for (int k = from; k < dim; k += step) ss += (x[off + k] - m) * (x[off + k] - m);
         return new double[] {m, ss / Math.max(1, n - 1)};
-    }
-
-    /** Normalised clip [1, C, T, H, W] back to [0, 1] pixels. */
-    static Tensor toPixels(Tensor clip, float[] mean, float[] std) {
-        int[] s = clip.shape();
-        int plane = s[2] * s[3] * s[4];
-        Tensor out = Tensor.zeros(s);
-        for (int c = 0; c < s[1]; c++)
-            for (int i = 0; i < plane; i++) out.data[c * plane + i] = clip.data[c * plane + i] * std[c % std.length] + mean[c % mean.length];
-        return out;
     }
 
     private static void drawFrame(BufferedImage img, Tensor video, int f, int x0, int y0, int scale) {

@@ -32,17 +32,25 @@ public final class Targets {
         return t;
     }
 
-    /** clip * std + mean per channel, in float32: one multiply, then one add (as VideoMAE). */
     static Tensor unnormaliseImageNet(Tensor clip) {
+        return unnormalise(clip, IMAGENET_MEAN, IMAGENET_STD);
+    }
+
+    /**
+     * clip [N, C, T, H, W] * std + mean per channel, in float32: one multiply, then one add (as
+     * VideoMAE un-normalises). Channel c uses entry c mod the length of mean and std.
+     */
+    static Tensor unnormalise(Tensor clip, float[] mean, float[] std) {
         int[] s = clip.shape();
         int plane = s[2] * s[3] * s[4];
         Tensor out = Tensor.zeros(s);
         for (int b = 0; b < s[0]; b++)
-            for (int c = 0; c < 3; c++) {
-                int o = (b * 3 + c) * plane;
+            for (int c = 0; c < s[1]; c++) {
+                int o = (b * s[1] + c) * plane;
+                float m = mean[c % mean.length], d = std[c % std.length];
                 for (int i = 0; i < plane; i++) {
-                    float scaled = clip.data[o + i] * IMAGENET_STD[c];
-                    out.data[o + i] = scaled + IMAGENET_MEAN[c];
+                    float scaled = clip.data[o + i] * d;
+                    out.data[o + i] = scaled + m;
                 }
             }
         return out;

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.stmae.autograd.IndexOps;
 import org.stmae.autograd.Parameter;
+import org.stmae.autograd.Var;
 import org.stmae.io.Json;
 import org.stmae.io.Safetensors;
 import org.stmae.mae.Checkpoints;
@@ -98,8 +100,8 @@ final class VideoMaeDump {
         MaskedAutoencoder.Output out = model.forward(input, mask);
         Verifier.compare(rows, f, "act.patch_embed", out.patchEmbed().value);
         Verifier.compare(rows, f, "act.latent", out.latent().value);
-        Verifier.compare(rows, f, "target", rowsOf(out.target(), idsMasked));
-        Verifier.compare(rows, f, "pred", rowsOf(out.pred().value, idsMasked));
+        Verifier.compare(rows, f, "target", IndexOps.gather(Var.constant(out.target()), 1, idsMasked).value);
+        Verifier.compare(rows, f, "pred", IndexOps.gather(out.pred().detach(), 1, idsMasked).value);
         Verifier.compare(rows, f, "loss", out.loss().value);
         out.loss().backward();
         compareGradients(rows, f, model);
@@ -115,15 +117,6 @@ final class VideoMaeDump {
                 if (r >= l - masked) ids[b * masked + r - (l - masked)] = tok;
             }
         return new IntTensor(ids, n, masked);
-    }
-
-    /** x [N, L, P] rows at ids [N, M] -> [N, M, P]. */
-    private static Tensor rowsOf(Tensor x, IntTensor ids) {
-        int n = x.size(0), l = x.size(1), p = x.size(2), m = ids.size(1);
-        Tensor out = Tensor.zeros(n, m, p);
-        for (int b = 0; b < n; b++)
-            for (int j = 0; j < m; j++) System.arraycopy(x.data, (b * l + ids.data[b * m + j]) * p, out.data, (b * m + j) * p, p);
-        return out;
     }
 
     private static void compareGradients(List<Row> rows, Safetensors f, MaskedAutoencoder model) throws IOException {
