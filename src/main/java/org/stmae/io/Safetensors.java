@@ -5,9 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -232,10 +230,7 @@ public final class Safetensors implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Writes to a temporary file beside {@code path}, forces it to disk, then renames it over
-         * {@code path}: a crash at any moment leaves either the old file or the new one, whole.
-         */
+        /** Writes the file atomically ({@link AtomicFile}): a crash leaves the old file or the new one, whole. */
         public void write(Path path) throws IOException {
             Map<String, Object> header = new LinkedHashMap<>();
             if (!metadata.isEmpty()) header.put("__metadata__", metadata);
@@ -253,9 +248,10 @@ public final class Safetensors implements AutoCloseable {
             }
             byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
             int padded = (json.length + 7) / 8 * 8; // keep the data 8-byte aligned, padding with spaces
-            Path dir = path.toAbsolutePath().getParent();
-            if (dir != null) Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
+            AtomicFile.write(path, tmp -> writeData(tmp, json, padded));
+        }
+
+        private void writeData(Path tmp, byte[] json, int padded) throws IOException {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
                 head.putLong(padded).put(json);
@@ -275,12 +271,7 @@ public final class Safetensors implements AutoCloseable {
                         writeFully(ch, b);
                     }
                 }
-                ch.force(true);
-            } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(tmp);
-                throw e;
             }
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
 
         private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {

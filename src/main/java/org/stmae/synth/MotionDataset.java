@@ -15,6 +15,7 @@ import org.jcodec.common.io.SeekableByteChannel;
 import org.jcodec.common.model.ColorSpace;
 import org.jcodec.common.model.Picture;
 import org.jcodec.common.model.Rational;
+import org.stmae.io.AtomicFile;
 import org.stmae.video.RgbFrame;
 
 /**
@@ -171,7 +172,10 @@ public final class MotionDataset {
 
     /** H.264 in MP4 through jcodec's encoder (baseline profile, which our reader decodes exactly). */
     static void encode(byte[][] frames, int size, int fps, Path file) throws IOException {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        AtomicFile.write(file, tmp -> encodeTo(frames, size, fps, tmp));
+    }
+
+    private static void encodeTo(byte[][] frames, int size, int fps, Path tmp) throws IOException {
         SeekableByteChannel ch = NIOUtils.writableChannel(tmp.toFile());
         try {
             SequenceEncoder enc = new SequenceEncoder(ch, Rational.R(fps, 1), Format.MOV, Codec.H264, null);
@@ -185,6 +189,5 @@ public final class MotionDataset {
         } finally {
             NIOUtils.closeQuietly(ch);
         }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,6 +12,7 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import org.stmae.autograd.Parameter;
+import org.stmae.io.AtomicFile;
 import org.stmae.io.Json;
 import org.stmae.mae.Init;
 import org.stmae.mae.MaeConfig;
@@ -89,7 +89,7 @@ public final class Pretrainer {
         } else if (resume) {
             out.println("no checkpoint in " + run + " yet: starting from step 0");
         }
-        writeAtomically(run.resolve("config.json"), Json.write(cfg.toMap()) + "\n");
+        AtomicFile.writeString(run.resolve("config.json"), Json.write(cfg.toMap()) + "\n");
         Path csv = run.resolve("metrics.csv");
         readMetrics(csv, state.step());
 
@@ -151,7 +151,7 @@ public final class Pretrainer {
     private void readMetrics(Path csv, long upTo) throws IOException {
         metrics.clear();
         if (!Files.exists(csv) || upTo == 0) {
-            writeAtomically(csv, "step,epoch,loss,lr,grad_norm,clips_per_s,elapsed_s\n");
+            AtomicFile.writeString(csv, "step,epoch,loss,lr,grad_norm,clips_per_s,elapsed_s\n");
             return;
         }
         // Keep the rows up to the checkpoint: a resumed run rewrites what came after it.
@@ -166,7 +166,7 @@ public final class Pretrainer {
             keep.add(line);
             metrics.add(new double[] {Long.parseLong(f[0]), Double.parseDouble(f[2]), Double.parseDouble(f[3])});
         }
-        writeAtomically(csv, String.join("\n", keep) + "\n");
+        AtomicFile.writeString(csv, String.join("\n", keep) + "\n");
     }
 
     private static void appendMetric(Path csv, long step, double epoch, float loss, double lr, float gradNorm, double clipsPerS, double elapsed)
@@ -199,9 +199,4 @@ public final class Pretrainer {
         return m;
     }
 
-    static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
 }
