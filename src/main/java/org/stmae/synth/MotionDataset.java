@@ -1,9 +1,11 @@
 package org.stmae.synth;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -189,5 +191,38 @@ public final class MotionDataset {
         } finally {
             NIOUtils.closeQuietly(ch);
         }
+        Files.write(tmp, zeroHeaderTimes(Files.readAllBytes(tmp)));
+    }
+
+    /**
+     * jcodec stamps the wall clock into the movie, track and media headers; set those times to 0
+     * so a file's bytes depend only on the seed. Walks moov/trak/mdia; each header's version byte
+     * says whether its two times are 32 or 64 bits.
+     */
+    static byte[] zeroHeaderTimes(byte[] mp4) {
+        zeroTimes(mp4, 0, mp4.length);
+        return mp4;
+    }
+
+    private static void zeroTimes(byte[] b, int from, int to) {
+        for (int at = from; at + 8 <= to; ) {
+            long size = readU32(b, at);
+            String type = new String(b, at + 4, 4, StandardCharsets.ISO_8859_1);
+            int header = 8;
+            if (size == 1) { size = ((long) readU32(b, at + 8) << 32) | readU32(b, at + 12); header = 16; }
+            else if (size == 0) size = to - at;
+            if (size < header || at + size > to) return; // not a box we can walk: leave the rest alone
+            int body = at + header, end = (int) (at + size);
+            switch (type) {
+                case "moov", "trak", "mdia" -> zeroTimes(b, body, end);
+                case "mvhd", "tkhd", "mdhd" -> Arrays.fill(b, body + 4, Math.min(end, body + 4 + (b[body] == 1 ? 16 : 8)), (byte) 0);
+                default -> { }
+            }
+            at = end;
+        }
+    }
+
+    private static long readU32(byte[] b, int at) {
+        return ((b[at] & 0xffL) << 24) | ((b[at + 1] & 0xffL) << 16) | ((b[at + 2] & 0xffL) << 8) | (b[at + 3] & 0xffL);
     }
 }
