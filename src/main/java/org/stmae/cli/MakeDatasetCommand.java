@@ -19,11 +19,15 @@ final class MakeDatasetCommand implements Command {
         return String.join("\n",
                 "usage: stmae make-dataset --out DIR [--classes " + String.join(",", MotionDataset.CLASSES) + "]",
                 "        [--clips-per-class N] [--size S] [--frames T] [--fps F] [--seed S] [--textures DIR]",
+                "        [--background-contrast C]",
                 "",
                 "Writes DIR/CLASS/CLASS_NNNN.mp4 and DIR/classes.txt (read it with a labelled-folder dataset).",
                 "Each clip: a background crop and a textured disk cut from frames of the videos in --textures",
                 "(default testdata/clips), moving left/right/up/down, turning cw/ccw or growing/shrinking.",
-                "Defaults: all 8 classes, 50 clips per class, 64x64, 32 frames, 15 fps, seed 0. Same seed, same files.");
+                "--background-contrast C in [0, 1] scales the background's deviations from its mean colour",
+                "(1 = the photograph as it is; lower makes the moving object easier to see, not its class).",
+                "Defaults: all 8 classes, 50 clips per class, 64x64, 32 frames, 15 fps, seed 0, background contrast 1.",
+                "Same seed, same files.");
     }
 
     public int run(Args args) throws Exception {
@@ -32,11 +36,12 @@ final class MakeDatasetCommand implements Command {
         int n = args.integer("clips-per-class", 50), size = args.integer("size", 64), frames = args.integer("frames", 32);
         int fps = args.integer("fps", 15);
         long seed = (long) args.number("seed", 0);
+        double bgContrast = args.number("background-contrast", 1.0);
         Path texDir = Path.of(args.string("textures", "testdata/clips"));
         args.finish();
         MotionDataset.Options o;
         try {
-            o = new MotionDataset.Options(out, classes, n, size, frames, fps, seed);
+            o = new MotionDataset.Options(out, classes, n, size, frames, fps, seed, bgContrast);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -26,6 +26,7 @@ public final class LineChart {
     private final String title, xLabel, yLabel;
     private final List<Series> series = new ArrayList<>();
     private boolean logY;
+    private String[] categories;
 
     public LineChart(String title, String xLabel, String yLabel) {
         this.title = title;
@@ -46,6 +47,15 @@ public final class LineChart {
     /** Plot y on a log10 axis (all values must be positive). */
     public LineChart logY(boolean on) {
         this.logY = on;
+        return this;
+    }
+
+    /**
+     * Names the x positions 0..n-1 instead of numbering the axis: for variants that have no
+     * order (masking types). Series then use x = the category's index.
+     */
+    public LineChart categories(String... names) {
+        this.categories = names.clone();
         return this;
     }
 
@@ -74,11 +84,14 @@ public final class LineChart {
                 ymax = Math.max(ymax, ty(s.y[i] + e));
             }
         if (!(xmax >= xmin)) { xmin = 0; xmax = 1; ymin = 0; ymax = 1; }
+        if (categories != null) { xmin = -0.5; xmax = categories.length - 0.5; }
         if (xmax == xmin) { xmin -= 0.5; xmax += 0.5; }
         if (ymax == ymin) { ymin -= 0.5; ymax += 0.5; }
-        double[] xt = ticks(xmin, xmax), yt = ticks(ymin, ymax);
-        xmin = Math.min(xmin, xt[0]);
-        xmax = Math.max(xmax, xt[xt.length - 1]);
+        double[] xt = categories != null ? indices(categories.length) : ticks(xmin, xmax), yt = ticks(ymin, ymax);
+        if (categories == null) {
+            xmin = Math.min(xmin, xt[0]);
+            xmax = Math.max(xmax, xt[xt.length - 1]);
+        }
         ymin = Math.min(ymin, yt[0]);
         ymax = Math.max(ymax, yt[yt.length - 1]);
         final double x0 = xmin, x1 = xmax, y0 = ymin, y1 = ymax;
@@ -94,7 +107,7 @@ public final class LineChart {
             g.setColor(new Color(230, 230, 230));
             g.drawLine(x, top, x, top + ph);
             g.setColor(Color.DARK_GRAY);
-            String s = fmt(t);
+            String s = categories != null ? categories[(int) t] : fmt(t);
             g.drawString(s, x - fm.stringWidth(s) / 2, top + ph + 16);
         }
         for (double t : yt) {
@@ -155,6 +168,12 @@ public final class LineChart {
 
     public void write(Path png, int width, int height) throws IOException {
         Png.write(render(width, height), png);
+    }
+
+    private static double[] indices(int n) {
+        double[] r = new double[n];
+        for (int i = 0; i < n; i++) r[i] = i;
+        return r;
     }
 
     /** About five round tick values covering [lo, hi]. */

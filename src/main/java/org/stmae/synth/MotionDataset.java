@@ -39,8 +39,16 @@ public final class MotionDataset {
     public static final List<String> CLASSES = List.of("left", "right", "up", "down", "cw", "ccw", "grow", "shrink");
 
     /** What to generate. */
-    public record Options(Path out, List<String> classes, int clipsPerClass, int size, int frames, int fps, long seed) {
+    /**
+     * @param backgroundContrast scales the background crop's deviations from its own mean colour
+     *                           (1 = the photograph as it is; lower makes the object easier to see
+     *                           without telling its class)
+     */
+    public record Options(Path out, List<String> classes, int clipsPerClass, int size, int frames, int fps, long seed,
+                          double backgroundContrast) {
         public Options {
+            if (!(backgroundContrast >= 0 && backgroundContrast <= 1))
+                throw new IllegalArgumentException("background contrast must be in [0, 1], got " + backgroundContrast);
             for (String c : classes)
                 if (!CLASSES.contains(c)) throw new IllegalArgumentException("unknown class '" + c + "' (" + String.join(", ", CLASSES) + ")");
             if (clipsPerClass < 1 || size < 16 || frames < 2 || fps < 1)
@@ -57,7 +65,7 @@ public final class MotionDataset {
             Path dir = Files.createDirectories(o.out().resolve(cls));
             for (int k = 0; k < o.clipsPerClass(); k++) {
                 SplittableRandom rng = new SplittableRandom(mix(o.seed(), CLASSES.indexOf(cls), k));
-                byte[][] clip = render(cls, o.size(), o.frames(), textures, rng);
+                byte[][] clip = render(cls, o.size(), o.frames(), textures, o.backgroundContrast(), rng);
                 Path file = dir.resolve(String.format(Locale.ROOT, "%s_%04d.mp4", cls, k));
                 encode(clip, o.size(), o.fps(), file);
                 written.add(file);
@@ -75,15 +83,22 @@ public final class MotionDataset {
     }
 
     /** The clip as interleaved RGB bytes per frame. */
-    static byte[][] render(String cls, int size, int frames, List<RgbFrame> textures, SplittableRandom rng) {
+    static byte[][] render(String cls, int size, int frames, List<RgbFrame> textures, double bgContrast, SplittableRandom rng) {
         RgbFrame bgFrame = textures.get(rng.nextInt(textures.size()));
-        RgbFrame objFrame = textures.get(rng.nextInt(textures.size()));
         int bx = rng.nextInt(Math.max(1, bgFrame.width() - size + 1)), by = rng.nextInt(Math.max(1, bgFrame.height() - size + 1));
         double radius0 = size / 6.0;
         // The object's texture: a square around a random spot of its frame, big enough for 2x growth.
-        double texR = Math.min(Math.min(objFrame.width(), objFrame.height()) / 2.0 - 1, 2 * radius0 + 2);
-        double tcx = texR + rng.nextDouble() * Math.max(0, objFrame.width() - 2 * texR);
-        double tcy = texR + rng.nextDouble() * Math.max(0, objFrame.height() - 2 * texR);
+        // Of a few random spots of random frames, the one with the most texture: a flat patch
+        // would hide rotation.
+        RgbFrame objFrame = null;
+        double texR = 0, tcx = 0, tcy = 0, bestStd = -1;
+        for (int tries = 0; tries < 8; tries++) {
+            RgbFrame f = textures.get(rng.nextInt(textures.size()));
+            double r = Math.min(Math.min(f.width(), f.height()) / 2.0 - 1, 2 * radius0 + 2);
+            double x = r + rng.nextDouble() * Math.max(0, f.width() - 2 * r), y = r + rng.nextDouble() * Math.max(0, f.height() - 2 * r);
+            double std = stats(f, x, y, r)[1];
+            if (std > bestStd) { bestStd = std; objFrame = f; texR = r; tcx = x; tcy = y; }
+        }
         double texScale = texR / (2 * radius0 + 2); // texture pixels per output pixel at scale 1
         double travel = 0.5 * size;
         double margin = cls.equals("grow") || cls.equals("shrink") ? 2 * radius0 + 1 : radius0 + 1;
@@ -97,6 +112,7 @@ public final class MotionDataset {
         }
         double phase = rng.nextDouble() * 2 * Math.PI;
         double[] stretch = contrast(objFrame, tcx, tcy, texR);
+        double[] bgMean = meanColour(bgFrame, bx, by, size);
         byte[][] out = new byte[frames][];
         for (int f = 0; f < frames; f++) {
             double u = (double) f / (frames - 1);
@@ -112,13 +128,13 @@ public final class MotionDataset {
                 case "shrink" -> radius = radius0 * (2 - u);
                 default -> throw new IllegalStateException(cls);
             }
-            out[f] = frame(size, bgFrame, bx, by, objFrame, tcx, tcy, texScale * radius0 / radius, x, y, radius, angle, stretch);
+            out[f] = frame(size, bgFrame, bx, by, bgMean, bgContrast, objFrame, tcx, tcy, texScale * radius0 / radius, x, y, radius, angle, stretch);
         }
         return out;
     }
 
     /** One frame: background crop with the textured disk composited at (x, y). */
-    private static byte[] frame(int size, RgbFrame bg, int bx, int by, RgbFrame obj, double tcx, double tcy, double texPerPixel,
+    private static byte[] frame(int size, RgbFrame bg, int bx, int by, double[] bgMean, double bgContrast, RgbFrame obj, double tcx, double tcy, double texPerPixel,
                                 double x, double y, double radius, double angle, double[] stretch) {
         byte[] px = new byte[size * size * 3];
         double cos = Math.cos(angle), sin = Math.sin(angle);
@@ -127,7 +143,7 @@ public final class MotionDataset {
                 double dx = c + 0.5 - x, dy = r + 0.5 - y, dist = Math.sqrt(dx * dx + dy * dy);
                 double alpha = Math.max(0, Math.min(1, radius - dist + 0.5)); // one-pixel soft edge
                 for (int ch = 0; ch < 3; ch++) {
-                    double v = bg.get(ch, Math.min(bg.height() - 1, by + r), Math.min(bg.width() - 1, bx + c));
+                    double v = bgMean[ch] + bgContrast * (bg.get(ch, Math.min(bg.height() - 1, by + r), Math.min(bg.width() - 1, bx + c)) - bgMean[ch]);
                     if (alpha > 0) {
                         // Rotate the offset into the texture's frame, then scale to texture pixels.
                         double tx = tcx + (cos * dx + sin * dy) * texPerPixel, ty = tcy + (-sin * dx + cos * dy) * texPerPixel;
@@ -140,25 +156,49 @@ public final class MotionDataset {
         return px;
     }
 
+    /** Mean of each channel over the size x size background crop at (bx, by). */
+    private static double[] meanColour(RgbFrame f, int bx, int by, int size) {
+        double[] m = new double[3];
+        for (int r = 0; r < size; r++)
+            for (int c = 0; c < size; c++)
+                for (int ch = 0; ch < 3; ch++) m[ch] += px(f, ch, by + r, bx + c);
+        for (int ch = 0; ch < 3; ch++) m[ch] /= (double) size * size;
+        return m;
+    }
+
     /**
      * A linear stretch of the object's texture to a standard deviation of 50 around its own mean
      * moved to mid-grey +- 40: a dark or flat patch would otherwise hide a rotation. Returns
      * {mean, new mean, gain}; a flat patch (std < 1) is left as it is.
      */
     static double[] contrast(RgbFrame f, double cx, double cy, double r) {
-        double s = 0, ss = 0;
-        int n = 0;
-        for (int y = (int) (cy - r); y <= (int) (cy + r); y++)
-            for (int x = (int) (cx - r); x <= (int) (cx + r); x++)
-                for (int ch = 0; ch < 3; ch++) {
-                    double v = px(f, ch, y, x);
-                    s += v;
-                    ss += v * v;
-                    n++;
-                }
-        double mean = s / n, std = Math.sqrt(Math.max(0, ss / n - mean * mean));
+        double[] ms = stats(f, cx, cy, r);
+        double mean = ms[0], std = ms[1];
         if (std < 1) return new double[] {mean, mean, 1};
         return new double[] {mean, Math.max(88, Math.min(168, mean)), 50 / std};
+    }
+
+    /**
+     * Mean over all channels, and the texture's standard deviation: within each channel, averaged
+     * over channels, so a flat but saturated colour (whose channels differ) counts as flat.
+     */
+    private static double[] stats(RgbFrame f, double cx, double cy, double r) {
+        double[] s = new double[3], ss = new double[3];
+        int n = 0;
+        for (int y = (int) (cy - r); y <= (int) (cy + r); y++)
+            for (int x = (int) (cx - r); x <= (int) (cx + r); x++, n++)
+                for (int ch = 0; ch < 3; ch++) {
+                    double v = px(f, ch, y, x);
+                    s[ch] += v;
+                    ss[ch] += v * v;
+                }
+        double mean = 0, var = 0;
+        for (int ch = 0; ch < 3; ch++) {
+            double m = s[ch] / n;
+            mean += m / 3;
+            var += Math.max(0, ss[ch] / n - m * m) / 3;
+        }
+        return new double[] {mean, Math.sqrt(var)};
     }
 
     private static double bilinear(RgbFrame f, int ch, double y, double x) {

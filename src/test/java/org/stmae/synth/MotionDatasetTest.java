@@ -48,7 +48,7 @@ class MotionDatasetTest {
             // Black background and white object: the first frame's bright area is the disk (about
             // 360 px, 1430 for shrink); a white background would give more than 2600.
             int tries = 0;
-            do clip = MotionDataset.render(cls, 64, 16, tex, rng);
+            do clip = MotionDataset.render(cls, 64, 16, tex, 1.0, rng);
             while ((blob(clip[0], 64)[2] < 100 || blob(clip[0], 64)[2] > 2000) && ++tries < 100);
             assertTrue(tries < 100, "no black-background draw in 100 tries");
             double[] a = blob(clip[0], 64), b = blob(clip[15], 64);
@@ -78,10 +78,10 @@ class MotionDatasetTest {
         for (int k = 0; k < 2; k++) {
             long seed = 0;
             byte[][] full;
-            do full = MotionDataset.render(classes[k], 64, 9, fullTex, new SplittableRandom(++seed));
+            do full = MotionDataset.render(classes[k], 64, 9, fullTex, 1.0, new SplittableRandom(++seed));
             while ((blob(full[0], 64)[2] < 100 || blob(full[0], 64)[2] > 800) && seed < 100);
             assertTrue(seed < 100, "no black-background draw in 100 seeds");
-            byte[][] clip = MotionDataset.render(classes[k], 64, 9, halfTex, new SplittableRandom(seed));
+            byte[][] clip = MotionDataset.render(classes[k], 64, 9, halfTex, 1.0, new SplittableRandom(seed));
             double[] centre = blob(full[0], 64), c0 = blob(clip[0], 64), c1 = blob(clip[4], 64);
             double a0 = Math.atan2(c0[1] - centre[1], c0[0] - centre[0]), a1 = Math.atan2(c1[1] - centre[1], c1[0] - centre[0]);
             turned[k] = Math.atan2(Math.sin(a1 - a0), Math.cos(a1 - a0));
@@ -94,8 +94,8 @@ class MotionDatasetTest {
     @Test
     void sameSeedSameFilesAndTheLoaderReadsThem(@TempDir Path dir) throws Exception {
         List<RgbFrame> tex = plainTextures();
-        var o1 = new MotionDataset.Options(dir.resolve("a"), List.of("left", "cw"), 2, 32, 8, 15, 3);
-        var o2 = new MotionDataset.Options(dir.resolve("b"), List.of("left", "cw"), 2, 32, 8, 15, 3);
+        var o1 = new MotionDataset.Options(dir.resolve("a"), List.of("left", "cw"), 2, 32, 8, 15, 3, 1.0);
+        var o2 = new MotionDataset.Options(dir.resolve("b"), List.of("left", "cw"), 2, 32, 8, 15, 3, 1.0);
         List<Path> a = MotionDataset.generate(o1, tex);
         Thread.sleep(1100); // MP4 header times have 1 s resolution: the files must not carry the clock
         List<Path> b = MotionDataset.generate(o2, tex);
