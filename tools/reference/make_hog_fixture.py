@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""The HOG-target fixture (SPEC.md, HOG target): testdata/fixtures/hog.safetensors.
+"""The HOG-target fixture (SPEC.md, HOG target): testdata/fixtures/hog/hog.safetensors.
 
 MaskFeat's HOG as PySlowFast computes it for video (HOGLayerC with nbins 9, pool 8 and no
 Gaussian window, as MaskMViT builds it; the token layout of MaskMViT's 3-D HOG label), written
 here from that description with torch ops: reflect padding, a grouped Sobel conv2d, atan2,
 scatter_add, unfold + sum, F.normalize. Run with Debian's python (torch 1.13):
 
-    /usr/bin/python3 tools/reference/make_hog_fixture.py --out testdata/fixtures
+    /usr/bin/python3 tools/reference/make_hog_fixture.py --out testdata/fixtures/hog
+
+(A folder of its own: it is not a mae-ref-fixture-v1 dump, so `stmae verify testdata/fixtures/*`
+and the parity test leave it alone.)
 
 Contents: `input` [2, 3, 4, 32, 32]; `cells` [N*T, 3, 9, 4, 4] (every frame's normalised cell
 histograms); `target.p{P}_t{T}` [N, L, 3*9*(P/8)^2] for (P, T) in (16, 2), (8, 2), (8, 1).
@@ -84,7 +87,7 @@ def make_input(seed):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--out", default="testdata/fixtures")
+    ap.add_argument("--out", default="testdata/fixtures/hog")
     args = ap.parse_args()
     torch.set_num_threads(1)
     seed = 0

@@ -119,7 +119,7 @@ class HogTest {
 
     @Test
     void matchesPyTorch() throws Exception {
-        Path file = fixtures().resolve("hog.safetensors");
+        Path file = fixtures().resolve("hog").resolve("hog.safetensors");
         try (Safetensors f = Safetensors.open(file)) {
             Tensor x = f.floatTensor("input");
             int n = x.size(0), c = x.size(1), frames = x.size(2), h = x.size(3);
