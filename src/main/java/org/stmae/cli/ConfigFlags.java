@@ -15,6 +15,8 @@ final class ConfigFlags {
                 "  --mlp_ratio --norm_eps --qkv_bias B --sep_pos_embed B --cls_embed B --trunc_init B",
                 "  --mask_type random|tube|frame|cube   --mask_ratio R (default 0.9)",
                 "  --norm_pix_loss B (default true)   --target_norm mae_st|videomae",
+                "  --target pixel|hog    what the decoder predicts: (normalised) pixels, or MaskFeat's HOG",
+                "                        (9 bins x 8x8 cells x C per frame; norm_pix_loss does not apply)",
                 "  --pos_embed learned|sincos   --encoder_mask_tokens B (the dense \"encoder with [M]\")");
     }
 

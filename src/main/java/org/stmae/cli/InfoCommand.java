@@ -27,7 +27,10 @@ final class InfoCommand implements Command {
         System.out.printf(Locale.ROOT, "tokens         %d (%d x %d x %d), %s masking at %.2f keeps %d (%.1f%%)%n",
                 c.numPatches(), c.gridT(), c.gridH(), c.gridW(), c.maskType().name().toLowerCase(Locale.ROOT), c.maskRatio(),
                 c.lenKeep(), 100.0 * c.lenKeep() / c.numPatches());
-        System.out.printf(Locale.ROOT, "target         %d values per token (%d target frames)%n", c.predDim(), c.predTDim());
+        if (c.target() == MaeConfig.Target.HOG)
+            System.out.printf(Locale.ROOT, "target         %d HOG values per token (%d frames, one per temporal patch)%n", c.predDim(), c.gridT());
+        else
+            System.out.printf(Locale.ROOT, "target         %d values per token (%d target frames)%n", c.predDim(), c.predTDim());
         System.out.println();
         System.out.printf(Locale.ROOT, "%-26s %14s %14s %8s%n", "forward GFLOPs per clip", "sparse", "dense [M]", "ratio");
         row("encoder", Flops.encoder(c, false) + Flops.patchEmbed(c), Flops.encoder(c, true) + Flops.patchEmbed(c));

@@ -15,6 +15,7 @@ public final class Main {
         return List.of(
                 new PretrainCommand(),
                 new ReconstructCommand(),
+                new DeflateCommand(),
                 new MakeDatasetCommand(),
                 new InfoCommand(),
                 new VerifyCommand(),

@@ -52,7 +52,8 @@ final class PretrainCommand implements Command, BooleanFlags {
             var sampler = Data.sampler(c.model(), c.samplingRate(), 1, c.sampling());
             Path png = c.out().resolve("reconstruction.png");
             var videos = Pretrainer.dataset(c.data()).entries().stream().map(e -> e.path()).toList();
-            if (Pictures.firstReadable(model, videos, sampler, c.seed(), png)) System.out.println("wrote " + png);
+            if (c.model().target() == MaeConfig.Target.HOG) System.out.println("no reconstruction.png: a HOG-target model predicts no pixels");
+            else if (Pictures.firstReadable(model, videos, sampler, c.seed(), png)) System.out.println("wrote " + png);
             System.out.println("wrote " + c.out().resolve("loss.png") + " and " + c.out().resolve("metrics.csv"));
             return 0;
         } catch (Pretrainer.DivergedException e) {

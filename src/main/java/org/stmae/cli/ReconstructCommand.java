@@ -39,6 +39,8 @@ final class ReconstructCommand implements Command {
             cfg = Checkpoints.configOf(f);
         }
         if (cfg == null) throw new UsageException("--checkpoint " + ckpt + ": no model config in its metadata (not a stmae checkpoint)");
+        if (cfg.target() == MaeConfig.Target.HOG)
+            throw new UsageException("--checkpoint " + ckpt + ": the model predicts HOG histograms (target hog), not pixels; there is no reconstruction to show");
         if (!Double.isNaN(ratio)) {
             try {
                 cfg.toBuilder().maskRatio(ratio).build();

@@ -16,7 +16,7 @@ public record MaeConfig(
         double mlpRatio, double normEps, boolean qkvBias, boolean sepPosEmbed, boolean clsEmbed,
         int predTDim, boolean normPixLoss, boolean truncInit,
         MaskType maskType, double maskRatio, TargetNorm targetNorm, PosEmbed posEmbed,
-        boolean encoderMaskTokens) {
+        boolean encoderMaskTokens, Target target) {
 
     public enum MaskType { RANDOM, TUBE, FRAME, CUBE }
 
@@ -26,9 +26,14 @@ public record MaeConfig(
     /** Learned positional embeddings (mae_st) or the fixed 1-D sin-cos table (VideoMAE). */
     public enum PosEmbed { LEARNED, SINCOS }
 
+    /** What the decoder regresses: patch pixels, or MaskFeat's HOG histograms (SPEC.md, targets). */
+    public enum Target { PIXEL, HOG }
+
     public MaeConfig {
         validate(imgSize, patchSize, inChans, numFrames, tPatchSize, embedDim, depth, numHeads,
                 decoderEmbedDim, decoderDepth, decoderNumHeads, mlpRatio, normEps, predTDim, maskType, maskRatio);
+        if (target == Target.HOG && patchSize % Hog.CELL != 0)
+            fail("target", "hog", "patch_size " + patchSize + " must be divisible by the HOG cell size " + Hog.CELL);
     }
 
     private static void validate(int img, int p, int c, int t, int tp, int d, int depth, int heads,
@@ -96,9 +101,9 @@ public record MaeConfig(
         return tPatchSize * predTDim / numFrames;
     }
 
-    /** Values per predicted patch: u * p * p * C. */
+    /** Values the decoder predicts per token: u * p * p * C pixels, or C * 9 * (p/8)^2 for HOG. */
     public int predDim() {
-        return tPredPatchSize() * patchSize * patchSize * inChans;
+        return target == Target.HOG ? Hog.dim(inChans, patchSize) : tPredPatchSize() * patchSize * patchSize * inChans;
     }
 
     /** Values per input patch: t * p * p * C. */
@@ -187,6 +192,7 @@ public record MaeConfig(
         m.put("target_norm", targetNorm.name().toLowerCase(Locale.ROOT));
         m.put("pos_embed", posEmbed.name().toLowerCase(Locale.ROOT));
         m.put("encoder_mask_tokens", encoderMaskTokens);
+        m.put("target", target.name().toLowerCase(Locale.ROOT));
         return m;
     }
 
@@ -211,6 +217,7 @@ public record MaeConfig(
         MaskType maskType = MaskType.RANDOM;
         TargetNorm targetNorm = TargetNorm.MAE_ST;
         PosEmbed posEmbed = PosEmbed.LEARNED;
+        Target target = Target.PIXEL;
 
         Builder() {}
 
@@ -221,7 +228,7 @@ public record MaeConfig(
             mlpRatio = c.mlpRatio; normEps = c.normEps; maskRatio = c.maskRatio;
             qkvBias = c.qkvBias; sepPosEmbed = c.sepPosEmbed; clsEmbed = c.clsEmbed; normPixLoss = c.normPixLoss;
             truncInit = c.truncInit; encoderMaskTokens = c.encoderMaskTokens; predTDim = c.predTDim;
-            maskType = c.maskType; targetNorm = c.targetNorm; posEmbed = c.posEmbed;
+            maskType = c.maskType; targetNorm = c.targetNorm; posEmbed = c.posEmbed; target = c.target;
         }
 
         public Builder imgSize(int v) { imgSize = v; return this; }
@@ -248,12 +255,13 @@ public record MaeConfig(
         public Builder targetNorm(TargetNorm v) { targetNorm = v; return this; }
         public Builder posEmbed(PosEmbed v) { posEmbed = v; return this; }
         public Builder encoderMaskTokens(boolean v) { encoderMaskTokens = v; return this; }
+        public Builder target(Target v) { target = v; return this; }
 
         /** Names of the config fields, as {@link #set} and the CLI accept them. */
         public static final String[] FIELDS = {"img_size", "patch_size", "in_chans", "num_frames", "t_patch_size", "embed_dim",
                 "depth", "num_heads", "decoder_embed_dim", "decoder_depth", "decoder_num_heads", "mlp_ratio", "norm_eps",
                 "qkv_bias", "sep_pos_embed", "cls_embed", "pred_t_dim", "norm_pix_loss", "trunc_init", "mask_type",
-                "mask_ratio", "target_norm", "pos_embed", "encoder_mask_tokens"};
+                "mask_ratio", "target_norm", "pos_embed", "encoder_mask_tokens", "target"};
 
         /**
          * Sets a field by its mae_st name from text. Returns false for a name that is not a config
@@ -287,6 +295,7 @@ public record MaeConfig(
                     case "target_norm" -> targetNorm = choice(TargetNorm.class, name, v);
                     case "pos_embed" -> posEmbed = choice(PosEmbed.class, name, v);
                     case "encoder_mask_tokens" -> encoderMaskTokens = bool(name, v);
+                    case "target" -> target = choice(Target.class, name, v);
                     default -> {
                         if (ignoreUnknown) return false;
                         throw new IllegalArgumentException("config: unknown field '" + name + "'");
@@ -316,7 +325,7 @@ public record MaeConfig(
         public MaeConfig build() {
             return new MaeConfig(imgSize, patchSize, inChans, numFrames, tPatchSize, embedDim, depth, numHeads,
                     decoderEmbedDim, decoderDepth, decoderNumHeads, mlpRatio, normEps, qkvBias, sepPosEmbed, clsEmbed,
-                    predTDim, normPixLoss, truncInit, maskType, maskRatio, targetNorm, posEmbed, encoderMaskTokens);
+                    predTDim, normPixLoss, truncInit, maskType, maskRatio, targetNorm, posEmbed, encoderMaskTokens, target);
         }
     }
 }

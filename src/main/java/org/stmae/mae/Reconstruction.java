@@ -30,6 +30,7 @@ public final class Reconstruction {
      */
     public static BufferedImage render(MaskedAutoencoder model, Tensor clip, Mask mask, float[] mean, float[] std, String caption) {
         MaeConfig c = model.cfg;
+        if (c.target() == MaeConfig.Target.HOG) throw new IllegalArgumentException("a HOG-target model predicts no pixels to picture");
         Tensor pred;
         float loss;
         try (var g = NoGrad.enter()) {

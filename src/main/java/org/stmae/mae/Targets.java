@@ -17,8 +17,10 @@ public final class Targets {
     public static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
     public static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
 
-    /** input [N, C, T, H, W] (as the model receives it) -> target [N, L, pred_dim]. */
+    /** input [N, C, T, H, W] (as the model receives it) -> target [N, L, pred_dim]; pixels or HOG. */
     public static Tensor target(MaeConfig cfg, Tensor input) {
+        // HOG is normalised per cell already; norm_pix_loss and target_norm apply to pixels only.
+        if (cfg.target() == MaeConfig.Target.HOG) return Hog.target(cfg, input);
         Tensor clip = Patchify.selectFrames(input, Patchify.targetFrameIndex(cfg.numFrames(), cfg.predTDim()));
         if (!cfg.normPixLoss()) return Patchify.patchify(clip, cfg.patchSize(), cfg.tPredPatchSize());
         if (cfg.targetNorm() == TargetNorm.MAE_ST) {
