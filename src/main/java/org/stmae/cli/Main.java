@@ -16,6 +16,8 @@ public final class Main {
                 new PretrainCommand(),
                 new ReconstructCommand(),
                 new MakeDatasetCommand(),
+                new FinetuneCommand(),
+                new TestCommand(),
                 new InfoCommand(),
                 new VerifyCommand(),
                 new FramesCommand(),
