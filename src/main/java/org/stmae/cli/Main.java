@@ -17,6 +17,8 @@ public final class Main {
                 new ReconstructCommand(),
                 new DeflateCommand(),
                 new MakeDatasetCommand(),
+                new FinetuneCommand(),
+                new TestCommand(),
                 new InfoCommand(),
                 new VerifyCommand(),
                 new FramesCommand(),

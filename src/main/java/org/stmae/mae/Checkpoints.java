@@ -55,13 +55,20 @@ public final class Checkpoints {
     public static Convention load(MaskedAutoencoder model, Path path) throws IOException {
         try (Safetensors f = Safetensors.open(path)) {
             Convention c = detect(f);
-            Map<String, Tensor> weights = switch (c) {
-                case MAE_ST -> readMaeSt(f);
-                case VIDEOMAE, HF -> readFused(f, c, false);
-            };
-            apply(model, weights, path);
+            apply(model, weights(f, c), path);
             return c;
         }
+    }
+
+    /**
+     * Every weight of an open file under our names, whatever its convention; a key that maps to
+     * none of ours appears as {@code "?" + key} with a null value (callers report it).
+     */
+    public static Map<String, Tensor> weights(Safetensors f, Convention c) throws IOException {
+        return switch (c) {
+            case MAE_ST -> readMaeSt(f);
+            case VIDEOMAE, HF -> readFused(f, c, false);
+        };
     }
 
     private static Map<String, Tensor> readMaeSt(Safetensors f) throws IOException {

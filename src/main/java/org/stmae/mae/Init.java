@@ -1,5 +1,6 @@
 package org.stmae.mae;
 
+import java.util.List;
 import java.util.Random;
 import org.stmae.autograd.Parameter;
 
@@ -19,10 +20,15 @@ public final class Init {
     private Init() {}
 
     public static void initialize(MaskedAutoencoder model, long seed) {
+        initialize(model.cfg, model.params.all(), seed);
+    }
+
+    /** The same rules on any list of parameters with the model's names (e.g. a classifier's encoder). */
+    public static void initialize(MaeConfig cfg, List<Parameter> params, long seed) {
         Random rng = new Random(seed);
-        boolean trunc = model.cfg.truncInit();
-        int patchDim = model.cfg.patchDim();
-        for (Parameter p : model.params.all()) {
+        boolean trunc = cfg.truncInit();
+        int patchDim = cfg.patchDim();
+        for (Parameter p : params) {
             String n = p.name;
             float[] w = p.value.data;
             if (n.equals("patch_embed.proj.weight")) {
@@ -54,16 +60,16 @@ public final class Init {
         return name.startsWith("norm.") || name.startsWith("decoder_norm.") || name.contains(".norm1.") || name.contains(".norm2.");
     }
 
-    private static void uniform(Random rng, float[] w, double bound) {
+    public static void uniform(Random rng, float[] w, double bound) {
         for (int i = 0; i < w.length; i++) w[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
     }
 
-    private static void normal(Random rng, float[] w, double std) {
+    static void normal(Random rng, float[] w, double std) {
         for (int i = 0; i < w.length; i++) w[i] = (float) (rng.nextGaussian() * std);
     }
 
     /** Normal(0, std) redrawn outside [-2, 2] (absolute cut-offs, as torch's trunc_normal_). */
-    private static void truncNormal(Random rng, float[] w, double std) {
+    public static void truncNormal(Random rng, float[] w, double std) {
         for (int i = 0; i < w.length; i++) {
             double v;
             do v = rng.nextGaussian() * std; while (v < -2 || v > 2);

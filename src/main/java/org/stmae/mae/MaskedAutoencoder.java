@@ -8,7 +8,6 @@ import org.stmae.autograd.MaskedMse;
 import org.stmae.autograd.Parameter;
 import org.stmae.autograd.ShapeOps;
 import org.stmae.autograd.Var;
-import org.stmae.mae.MaeConfig.PosEmbed;
 import org.stmae.masking.CubeMasking;
 import org.stmae.masking.FrameMasking;
 import org.stmae.masking.Mask;
@@ -76,7 +75,7 @@ public final class MaskedAutoencoder {
 
     /** Encoder, decoder and loss on input [N, C, T, H, W] under the given mask. */
     public Output forward(Tensor input, Mask mask) {
-        checkInput(input);
+        PatchEmbedding.checkInput(cfg, input);
         Var embedded = patchEmbed(input);
         Var latent = cfg.encoderMaskTokens() ? encodeDense(embedded, mask) : encode(embedded, mask);
         Var pred = decode(latent, mask);
@@ -85,21 +84,9 @@ public final class MaskedAutoencoder {
         return new Output(loss, pred, target, latent, embedded, mask);
     }
 
-    private void checkInput(Tensor input) {
-        int[] s = input.shape();
-        if (s.length != 5 || s[1] != cfg.inChans() || s[2] != cfg.numFrames() || s[3] != cfg.imgSize() || s[4] != cfg.imgSize())
-            throw new IllegalArgumentException("model input " + java.util.Arrays.toString(s) + " is not [N, " + cfg.inChans() + ", "
-                    + cfg.numFrames() + ", " + cfg.imgSize() + ", " + cfg.imgSize() + "]");
-    }
-
-    /**
-     * The Conv3d patch embedding as a matmul on patch vectors: the (c, t, y, x) weight is permuted
-     * to the (t, y, x, c) patch-vector order. [N, C, T, H, W] -> [N, L, D].
-     */
+    /** The Conv3d patch embedding (SPEC.md, patches): [N, C, T, H, W] -> [N, L, D]. */
     public Var patchEmbed(Tensor input) {
-        int d = cfg.embedDim();
-        Var w = ShapeOps.reshape(ShapeOps.permute(patchWeight, 0, 2, 3, 4, 1), d, cfg.patchDim());
-        return org.stmae.autograd.MatMul.linear(Var.constant(Patchify.patchify(input, cfg.patchSize(), cfg.tPatchSize())), w, patchBias);
+        return PatchEmbedding.apply(cfg, patchWeight, patchBias, input);
     }
 
     /** Sparse encoder: visible tokens only, in ids_keep order. Returns [N, K, D] after norm. */
@@ -140,53 +127,12 @@ public final class MaskedAutoencoder {
 
     /** Prepends the class token (with its position) when configured, then blocks and norm. */
     private Var runBlocksRaw(Var tokens, Parameter cls, PositionTable table, List<Block> stack, Norm finalNorm) {
-        Var x = tokens;
-        if (cfg.clsEmbed()) {
-            int n = tokens.size(0), width = tokens.size(2);
-            Var clsRow = table.classRow() == null ? cls : Elementwise.add(cls, table.classRow());
-            x = ShapeOps.concat(1, ShapeOps.expand(clsRow, n, 1, width), x);
-        }
+        Var x = cfg.clsEmbed() ? table.prependClass(tokens, cls) : tokens;
         for (Block b : stack) x = b.forward(x);
         return finalNorm.forward(x);
     }
 
     private Var dropClass(Var x) {
         return cfg.clsEmbed() ? ShapeOps.narrow(x, 1, 1, x.size(1) - 1) : x;
-    }
-
-    /** The learned (separable or joint) or fixed sin-cos positions of one stack. */
-    static final class PositionTable {
-        private final MaeConfig cfg;
-        private final Parameter spatial, temporal, cls, joint;
-        private final Tensor fixed;
-        private final int width;
-
-        PositionTable(MaeConfig cfg, Params params, String prefix, int width) {
-            this.cfg = cfg;
-            this.width = width;
-            int hw = cfg.gridH() * cfg.gridW(), l = cfg.numPatches();
-            boolean learned = cfg.posEmbed() == PosEmbed.LEARNED, sep = learned && cfg.sepPosEmbed();
-            spatial = sep ? params.create(prefix + "pos_embed_spatial", 1, hw, width) : null;
-            temporal = sep ? params.create(prefix + "pos_embed_temporal", 1, cfg.gridT(), width) : null;
-            cls = sep && cfg.clsEmbed() ? params.create(prefix + "pos_embed_class", 1, 1, width) : null;
-            joint = learned && !sep ? params.create(prefix + "pos_embed", 1, l + (cfg.clsEmbed() ? 1 : 0), width) : null;
-            fixed = learned ? null : SinCos.table(l, width).reshape(1, l, width);
-        }
-
-        /** [1, L, width] in token order: spatial[s] + temporal[t] when separable. */
-        Var patchTable() {
-            int gt = cfg.gridT(), hw = cfg.gridH() * cfg.gridW();
-            if (fixed != null) return Var.constant(fixed);
-            if (joint != null) return cfg.clsEmbed() ? ShapeOps.narrow(joint, 1, 1, cfg.numPatches()) : joint;
-            Var s = ShapeOps.reshape(spatial, 1, 1, hw, width), t = ShapeOps.reshape(temporal, 1, gt, 1, width);
-            return ShapeOps.reshape(Elementwise.add(s, t), 1, gt * hw, width);
-        }
-
-        /** [1, 1, width] position of the class token, or null (none with the fixed table). */
-        Var classRow() {
-            if (cls != null) return cls;
-            if (joint != null && cfg.clsEmbed()) return ShapeOps.narrow(joint, 1, 0, 1);
-            return null;
-        }
     }
 }

@@ -2,6 +2,7 @@ package org.stmae.nn;
 
 import org.stmae.autograd.Elementwise;
 import org.stmae.autograd.Var;
+import org.stmae.tensor.Tensor;
 
 /** The pre-norm ViT block: x + attn(norm1(x)), then + mlp(norm2(x)). */
 public final class Block {
@@ -17,7 +18,19 @@ public final class Block {
     }
 
     public Var forward(Var x) {
-        Var y = Elementwise.add(x, attn.forward(norm1.forward(x)));
-        return Elementwise.add(y, mlp.forward(norm2.forward(y)));
+        return forward(x, null, null);
+    }
+
+    /**
+     * With stochastic depth: each residual branch is multiplied by its own per-sample constant
+     * [N, 1, 1] (0 or 1/keep_prob, timm's drop_path); null keeps the branch as it is.
+     */
+    public Var forward(Var x, Tensor pathScale1, Tensor pathScale2) {
+        Var y = Elementwise.add(x, scaled(attn.forward(norm1.forward(x)), pathScale1));
+        return Elementwise.add(y, scaled(mlp.forward(norm2.forward(y)), pathScale2));
+    }
+
+    private static Var scaled(Var branch, Tensor scale) {
+        return scale == null ? branch : Elementwise.mul(branch, Var.constant(scale));
     }
 }

@@ -16,6 +16,7 @@ public final class AdamW {
     public final double beta1, beta2, eps, weightDecay;
     private final List<Parameter> params;
     private final boolean[] decay;
+    private final double[] lrScale;
     private final float[][] m, v;
     private int step;
 
@@ -26,6 +27,8 @@ public final class AdamW {
         this.eps = eps;
         this.weightDecay = weightDecay;
         this.decay = new boolean[params.size()];
+        this.lrScale = new double[params.size()];
+        java.util.Arrays.fill(lrScale, 1.0);
         this.m = new float[params.size()][];
         this.v = new float[params.size()][];
         for (int i = 0; i < params.size(); i++) {
@@ -40,6 +43,15 @@ public final class AdamW {
         return p.dim() == 1 || p.name.endsWith(".bias");
     }
 
+    /**
+     * Per-parameter learning-rate multipliers by name (layer-wise lr decay: mae_st's param_group
+     * "lr_scale"); a parameter's lr, and so its weight decay, is lr x scale. Default 1.
+     */
+    public AdamW lrScales(java.util.Map<String, Double> scales) {
+        for (int i = 0; i < params.size(); i++) lrScale[i] = scales.getOrDefault(params.get(i).name, 1.0);
+        return this;
+    }
+
     public int stepCount() {
         return step;
     }
@@ -49,11 +61,13 @@ public final class AdamW {
         step++;
         double bc1 = 1 - Math.pow(beta1, step), bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
         float b1 = (float) beta1, b2 = (float) beta2, a1 = (float) (1 - beta1), a2 = (float) (1 - beta2);
-        float stepSize = (float) -(lr / bc1), bc2 = (float) bc2Sqrt, e = (float) eps;
+        float bc2 = (float) bc2Sqrt, e = (float) eps;
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             if (p.grad() == null) continue;
-            float shrink = (float) (1 - lr * (decay[i] ? weightDecay : 0));
+            double lri = lr * lrScale[i];
+            float stepSize = (float) -(lri / bc1);
+            float shrink = (float) (1 - lri * (decay[i] ? weightDecay : 0));
             Kernels.adamw(p.value.data, p.grad().data, m[i], v[i], m[i].length, shrink, b1, a1, b2, a2, stepSize, bc2, e);
         }
     }

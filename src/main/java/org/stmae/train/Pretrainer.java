@@ -49,7 +49,7 @@ public final class Pretrainer {
     }
 
     /** SplitMix64 of (seed, step, micro-batch): the mask generator's seed for one micro-batch. */
-    static long maskSeed(long seed, long step, int micro) {
+    public static long maskSeed(long seed, long step, int micro) {
         long z = seed * 0x9E3779B97F4A7C15L + step * 0xD1B54A32D192ED03L + micro * 0x8CB92BA72F3D8DD7L + 0x632BE59BD9B4E019L;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

@@ -7,7 +7,7 @@ import java.util.Locale;
  * A progress bar for long runs (step, loss, lr, clips/s, ETA), redrawn in place on a terminal;
  * off a terminal only the periodic log lines appear, so logs stay readable.
  */
-final class Progress {
+public final class Progress {
     private final PrintStream out;
     private final long total, first;
     private final long start = System.nanoTime();
@@ -16,22 +16,22 @@ final class Progress {
     private double clipsPerS;
     private long lastStepNanos = System.nanoTime();
 
-    Progress(PrintStream out, long total, long first) {
+    public Progress(PrintStream out, long total, long first) {
         this.out = out;
         this.total = total;
         this.first = first;
     }
 
-    double elapsed() {
+    public double elapsed() {
         return (System.nanoTime() - start) / 1e9;
     }
 
     /** Smoothed throughput: clips per step over the step's duration, averaged exponentially. */
-    double clipsPerSecond() {
+    public double clipsPerSecond() {
         return clipsPerS;
     }
 
-    void step(long done, double loss, double lr, int clips) {
+    public void step(long done, double loss, double lr, int clips) {
         long now = System.nanoTime();
         double inst = clips / Math.max(1e-9, (now - lastStepNanos) / 1e9);
         clipsPerS = clipsPerS == 0 ? inst : 0.8 * clipsPerS + 0.2 * inst;
@@ -44,13 +44,13 @@ final class Progress {
         out.flush();
     }
 
-    void log(long done, double epochs, double loss, double lr, float gradNorm, int clips) {
+    public void log(long done, double epochs, double loss, double lr, float gradNorm, int clips) {
         if (tty) out.print("\r" + " ".repeat(100) + "\r");
         out.printf(Locale.ROOT, "step %d/%d epoch %.2f loss %.6f lr %.3e grad_norm %.4f clips/s %.2f elapsed %s ETA %s%n",
                 done, total, epochs, loss, lr, gradNorm, clipsPerS, hms(elapsed()), eta(done));
     }
 
-    void finish() {
+    public void finish() {
         if (tty) out.println();
     }
 

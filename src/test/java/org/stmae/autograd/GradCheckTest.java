@@ -135,6 +135,12 @@ class GradCheckTest {
             mask.data[0] = 1;
             return new Tensor[] {randn(r, n, l, p), randn(r, n, l, p), mask};
         }, v -> MaskedMse.maskedMse(v[0], v[1].value, v[2].value));
+        add("softCrossEntropy", r -> {
+            int n = dim(r, 4), k = 1 + dim(r, 7);
+            Tensor t = Tensor.zeros(n, k);  // soft targets: random non-negative rows, not all summing to 1
+            for (int i = 0; i < t.size(); i++) t.data[i] = (float) r.nextDouble();
+            return new Tensor[] {Elementwise.scaled(randn(r, n, k), 3f), t};
+        }, v -> SoftCrossEntropy.softCrossEntropy(v[0], v[1].value));
     }
 
     // gather/scatter need an index drawn with the shapes, so they close over a per-seed index.
@@ -164,7 +170,7 @@ class GradCheckTest {
 
         float h = 1e-2f;
         for (int i = 0; i < in.length; i++) {
-            if (c.name.equals("maskedMse") && i > 0) continue; // target and mask are constants
+            if ((c.name.equals("maskedMse") || c.name.equals("softCrossEntropy")) && i > 0) continue; // targets and masks are constants
             Tensor analytic = vars[i].grad();
             double[] numeric = new double[in[i].size()];
             double maxNum = 0;

@@ -1,0 +1,31 @@
+package org.stmae.mae;
+
+import java.util.Arrays;
+import org.stmae.autograd.MatMul;
+import org.stmae.autograd.ShapeOps;
+import org.stmae.autograd.Var;
+import org.stmae.tensor.Tensor;
+
+/**
+ * The Conv3d patch embedding as a matmul on patch vectors (SPEC.md, patches): the (c, t, y, x)
+ * weight is permuted to the (t, y, x, c) patch-vector order. Shared by the pre-training model
+ * and the classifier.
+ */
+public final class PatchEmbedding {
+    private PatchEmbedding() {}
+
+    /** [N, C, T, H, W] -> [N, L, D] with {@code patch_embed.proj.weight} [D, C, t, p, p] and its bias. */
+    public static Var apply(MaeConfig cfg, Var weight, Var bias, Tensor input) {
+        int d = cfg.embedDim();
+        Var w = ShapeOps.reshape(ShapeOps.permute(weight, 0, 2, 3, 4, 1), d, cfg.patchDim());
+        return MatMul.linear(Var.constant(Patchify.patchify(input, cfg.patchSize(), cfg.tPatchSize())), w, bias);
+    }
+
+    /** One line naming both shapes when {@code input} is not [N, C, T, H, W] of this config. */
+    public static void checkInput(MaeConfig cfg, Tensor input) {
+        int[] s = input.shape();
+        if (s.length != 5 || s[1] != cfg.inChans() || s[2] != cfg.numFrames() || s[3] != cfg.imgSize() || s[4] != cfg.imgSize())
+            throw new IllegalArgumentException("model input " + Arrays.toString(s) + " is not [N, " + cfg.inChans() + ", "
+                    + cfg.numFrames() + ", " + cfg.imgSize() + ", " + cfg.imgSize() + "]");
+    }
+}
