@@ -17,6 +17,7 @@ public final class Main {
                 new ReconstructCommand(),
                 new DeflateCommand(),
                 new MakeDatasetCommand(),
+                new StudyCommand(),
                 new FinetuneCommand(),
                 new TestCommand(),
                 new InfoCommand(),

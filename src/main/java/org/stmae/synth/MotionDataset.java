@@ -54,6 +54,11 @@ public final class MotionDataset {
             if (clipsPerClass < 1 || size < 16 || frames < 2 || fps < 1)
                 throw new IllegalArgumentException("need clips-per-class >= 1, size >= 16, frames >= 2, fps >= 1");
         }
+
+        /** The background as photographed (contrast 1). */
+        public Options(Path out, List<String> classes, int clipsPerClass, int size, int frames, int fps, long seed) {
+            this(out, classes, clipsPerClass, size, frames, fps, seed, 1.0);
+        }
     }
 
     /** Writes {@code out/CLASS/CLASS_NNNN.mp4} for every class and a {@code classes.txt}; returns the files. */
