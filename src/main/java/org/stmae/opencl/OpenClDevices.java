@@ -37,7 +37,9 @@ public final class OpenClDevices {
         if (!available()) return out;
         AparapiLog.install();
         for (OpenCLPlatform p : OpenCLPlatform.getUncachedOpenCLPlatforms()) {
-            String platform = p.getName().trim() + " " + p.getVersion().trim();
+            String version = p.getVersion().trim();
+            if (version.indexOf(',') > 0) version = version.substring(0, version.indexOf(',')); // PoCL appends its build flags
+            String platform = p.getName().trim() + ", " + version;
             for (OpenCLDevice d : p.getOpenCLDevices()) out.add(new Entry(out.size(), platform, d));
         }
         return out;
