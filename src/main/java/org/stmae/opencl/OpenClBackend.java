@@ -54,18 +54,32 @@ public final class OpenClBackend implements Backend, AutoCloseable {
 
     /** Sends every bound array except those in {@code writeOnly} (a slot mask), runs, checks where. */
     private void launch(Range range, int writeOnly) {
-        String op = OP_NAMES[k.args[0]];
-        int seen = AparapiLog.mark();
         k.put(k.args).put(k.fargs);
         float[][] slots = {k.s0, k.s1, k.s2, k.s3, k.s4, k.s5, k.s6, k.s7};
         for (int i = 0; i < slots.length; i++)
             if (slots[i] != dummies[i] && (writeOnly & (1 << i)) == 0) k.put(slots[i]);
-        k.execute(range);
-        Device ran = k.getTargetDevice();
-        if (!k.isRunningCL() || !(ran instanceof OpenCLDevice))
-            throw new FallbackException("OpenCL kernel '" + op + "' (" + DeviceKernel.class.getSimpleName() + ") did not run on "
-                    + name + ": Aparapi fell back to " + (ran == null ? "Java" : ran.getShortDescription()) + "; reason: "
-                    + AparapiLog.since(seen));
+        executeOnDevice(k, range, OP_NAMES[k.args[0]], name);
+    }
+
+    /**
+     * Runs {@code kernel} over {@code range} (a range of one OpenCL device) and throws
+     * {@link FallbackException} unless it ran there: the message names the op, the kernel class,
+     * where it ran instead and Aparapi's logged reason. Aparapi either falls back silently (then
+     * the target device tells) or, once a kernel has failed on the device, refuses the device's
+     * range with an AssertionError; both end here.
+     */
+    static void executeOnDevice(com.aparapi.Kernel kernel, Range range, String op, String device) {
+        int mark = AparapiLog.mark();
+        String what = "OpenCL kernel '" + op + "' (" + kernel.getClass().getSimpleName() + ") did not run on " + device;
+        try {
+            kernel.execute(range);
+        } catch (AssertionError | RuntimeException e) {
+            throw new FallbackException(what + ": " + e.getMessage() + "; reason: " + AparapiLog.since(mark));
+        }
+        Device ran = kernel.getTargetDevice();
+        if (!kernel.isRunningCL() || !(ran instanceof OpenCLDevice))
+            throw new FallbackException(what + ": Aparapi fell back to " + (ran == null ? "Java" : ran.getShortDescription())
+                    + "; reason: " + AparapiLog.since(mark));
     }
 
     /**
