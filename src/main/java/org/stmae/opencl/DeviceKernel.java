@@ -15,11 +15,12 @@ import com.aparapi.Kernel;
  * only primitives, primitive arrays, and calls to this class's own methods.
  */
 final class DeviceKernel extends Kernel {
-    static final int TS = 16; // sgemm tile edge: a 16x16 work-group computes a 16x16 block of C
+    static final int TS = 16; // sgemm work-group edge and k-step
+    static final int BM = 64; // sgemm block of C per work-group: BM x BM, 4x4 per work item
     static final int MAX_RANK = 8;
 
     static final int OP_NOP = 0;
-    /** args: 1 batch, 2 transA, 3 transB, 4 m, 5 n, 6 k, 7 aOff, 8 lda, 9 aBatch, 10 bOff, 11 ldb, 12 bBatch, 13 cOff, 14 ldc, 15 cBatch, 16 accumulate, 17 mPad. */
+    /** args: 1 batch, 2 transA, 3 transB, 4 m, 5 n, 6 k, 7 aOff, 8 lda, 9 aBatch, 10 bOff, 11 ldb, 12 bBatch, 13 cOff, 14 ldc, 15 cBatch, 16 accumulate, 17 mPad (m rounded up to BM). */
     static final int OP_SGEMM = 1;
     /** args: 1 kind (Binary ordinal), 2 rank, 3 n, 8.. out shape, 16.. a strides, 24.. b strides; s0 a, s1 b, s2 out. */
     static final int OP_BINARY = 2;
@@ -52,8 +53,8 @@ final class DeviceKernel extends Kernel {
     float[] s0 = new float[1], s1 = new float[1], s2 = new float[1], s3 = new float[1];
     float[] s4 = new float[1], s5 = new float[1], s6 = new float[1], s7 = new float[1];
 
-    @Local final float[] tileA = new float[TS * TS];
-    @Local final float[] tileB = new float[TS * TS];
+    @Local final float[] tileA = new float[BM * TS];
+    @Local final float[] tileB = new float[TS * BM];
 
     @Override
     public void run() {
@@ -73,38 +74,77 @@ final class DeviceKernel extends Kernel {
     }
 
     /**
-     * C = op(A) op(B) (+ C) with a TS x TS work-group per block of C: each k-step stages a TS x TS
-     * tile of op(A) and of op(B) in local memory (zero outside the matrix) and every work item
-     * reads a row of one and a column of the other from there. Global y runs over batch * mPad
-     * rows, mPad = m rounded up to TS, so a work-group never straddles two batch entries.
+     * C = op(A) op(B) (+ C). A 16x16 work-group computes a BM x BM (64x64) block of C, each work
+     * item a 4x4 grid of it (rows ty + 16r, columns tx + 16c: neighbouring items touch neighbouring
+     * elements). Per k-step of TS the group stages op(A)[64 x 16] and op(B)[16 x 64] in local memory
+     * (zero outside the matrices), each item loading 4 elements of each, then every item does
+     * 16 x 16 multiply-adds from registers: 4x the arithmetic per local-memory read of one output
+     * per item. Each output still sums its k products in order, as the oracle. Global y runs over
+     * batch * mPad / 4 rows, mPad = m rounded up to BM, so a group never straddles two batch entries.
      */
     private void sgemm() {
         int transA = args[2], transB = args[3], m = args[4], n = args[5], k = args[6];
-        int lda = args[8], ldb = args[11], ldc = args[14], mPad = args[17];
-        int tx = getLocalId(0), ty = getLocalId(1);
-        int j = getGlobalId(0), gy = getGlobalId(1);
-        int z = gy / mPad, i = gy - z * mPad;
+        int lda = args[8], ldb = args[11], ldc = args[14], mBlocks = args[17] / BM;
+        int tx = getLocalId(0), ty = getLocalId(1), lid = ty * TS + tx;
+        int z = getGroupId(1) / mBlocks;
+        int i0 = (getGroupId(1) - z * mBlocks) * BM, j0 = getGroupId(0) * BM;
         int ao = args[7] + z * args[9], bo = args[10] + z * args[12], co = args[13] + z * args[15];
-        float s = 0f;
+        float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
+        float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f, c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
         for (int t0 = 0; t0 < k; t0 += TS) {
-            int p = t0 + tx;
-            float av = 0f;
-            if (i < m && p < k) {
-                if (transA == 0) av = s0[ao + i * lda + p];
-                else av = s0[ao + p * lda + i];
+            for (int e = 0; e < 4; e++) {
+                int idx = lid + e * TS * TS;
+                int ar = idx / TS, ac = idx - ar * TS; // A tile: 64 rows of 16
+                tileA[idx] = opA(transA, ao, lda, m, k, i0 + ar, t0 + ac);
+                int br = idx / BM, bc = idx - br * BM; // B tile: 16 rows of 64
+                tileB[idx] = opB(transB, bo, ldb, n, k, t0 + br, j0 + bc);
             }
-            tileA[ty * TS + tx] = av;
-            int q = t0 + ty;
-            float bv = 0f;
-            if (q < k && j < n) {
-                if (transB == 0) bv = s1[bo + q * ldb + j];
-                else bv = s1[bo + j * ldb + q];
-            }
-            tileB[ty * TS + tx] = bv;
             localBarrier();
-            for (int u = 0; u < TS; u++) s += tileA[ty * TS + u] * tileB[u * TS + tx];
+            for (int u = 0; u < TS; u++) {
+                float a0 = tileA[ty * TS + u], a1 = tileA[(ty + 16) * TS + u];
+                float a2 = tileA[(ty + 32) * TS + u], a3 = tileA[(ty + 48) * TS + u];
+                float b0 = tileB[u * BM + tx], b1 = tileB[u * BM + tx + 16];
+                float b2 = tileB[u * BM + tx + 32], b3 = tileB[u * BM + tx + 48];
+                c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+                c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+                c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+                c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+            }
             localBarrier();
         }
+        int i = i0 + ty, j = j0 + tx;
+        storeC(co, ldc, m, n, i, j, c00); storeC(co, ldc, m, n, i, j + 16, c01);
+        storeC(co, ldc, m, n, i, j + 32, c02); storeC(co, ldc, m, n, i, j + 48, c03);
+        storeC(co, ldc, m, n, i + 16, j, c10); storeC(co, ldc, m, n, i + 16, j + 16, c11);
+        storeC(co, ldc, m, n, i + 16, j + 32, c12); storeC(co, ldc, m, n, i + 16, j + 48, c13);
+        storeC(co, ldc, m, n, i + 32, j, c20); storeC(co, ldc, m, n, i + 32, j + 16, c21);
+        storeC(co, ldc, m, n, i + 32, j + 32, c22); storeC(co, ldc, m, n, i + 32, j + 48, c23);
+        storeC(co, ldc, m, n, i + 48, j, c30); storeC(co, ldc, m, n, i + 48, j + 16, c31);
+        storeC(co, ldc, m, n, i + 48, j + 32, c32); storeC(co, ldc, m, n, i + 48, j + 48, c33);
+    }
+
+    /** op(A)(i, p), zero outside [m, k]. */
+    private float opA(int transA, int ao, int lda, int m, int k, int i, int p) {
+        float v = 0f;
+        if (i < m && p < k) {
+            if (transA == 0) v = s0[ao + i * lda + p];
+            else v = s0[ao + p * lda + i];
+        }
+        return v;
+    }
+
+    /** op(B)(p, j), zero outside [k, n]. */
+    private float opB(int transB, int bo, int ldb, int n, int k, int p, int j) {
+        float v = 0f;
+        if (p < k && j < n) {
+            if (transB == 0) v = s1[bo + p * ldb + j];
+            else v = s1[bo + j * ldb + p];
+        }
+        return v;
+    }
+
+    /** C(i, j) = s (+ C(i, j) when accumulating), inside [m, n] only. */
+    private void storeC(int co, int ldc, int m, int n, int i, int j, float s) {
         if (i < m && j < n) {
             int ci = co + i * ldc + j;
             if (args[16] != 0) s2[ci] = s2[ci] + s;

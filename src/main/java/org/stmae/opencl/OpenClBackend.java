@@ -52,7 +52,11 @@ public final class OpenClBackend implements Backend, AutoCloseable {
 
     // ---- launching -----------------------------------------------------------------------------
 
-    /** Sends every bound array except those in {@code writeOnly} (a slot mask), runs, checks where. */
+    /**
+     * Sends every bound array except those in {@code writeOnly} (a slot mask: outputs the op
+     * overwrites entirely; {@code get} fetches whole arrays, so a partly written one must go up
+     * first), runs, checks where it ran.
+     */
     private void launch(Range range, int writeOnly) {
         k.put(k.args).put(k.fargs);
         float[][] slots = {k.s0, k.s1, k.s2, k.s3, k.s4, k.s5, k.s6, k.s7};
@@ -124,12 +128,15 @@ public final class OpenClBackend implements Backend, AutoCloseable {
                                     float[] b, int bOff, int ldb, int bBatch,
                                     float[] c, int cOff, int ldc, int cBatch, boolean accumulate) {
         if (batch == 0 || m == 0 || n == 0) return;
-        int mPad = roundUp(m, TS);
+        int mPad = roundUp(m, BM);
         int[] p = {OP_SGEMM, batch, flag(transA), flag(transB), m, n, kk, aOff, lda, aBatch, bOff, ldb, bBatch,
                 cOff, ldc, cBatch, flag(accumulate), mPad};
         System.arraycopy(p, 0, k.args, 0, p.length);
         bind(S2, a, b, c);
-        launch(device.createRange2D(roundUp(n, TS), mPad * batch, TS, TS), accumulate ? 0 : S2);
+        // One 16x16 work-group per 64x64 block of each C_z.
+        // Aparapi fetches whole arrays: C may skip the upload only when the product covers all of it.
+        boolean whole = cOff == 0 && ldc == n && cBatch == m * n && (long) batch * m * n == c.length;
+        launch(device.createRange2D(roundUp(n, BM) / 4, mPad / 4 * batch, TS, TS), accumulate || !whole ? 0 : S2);
         k.get(c);
     }
 
@@ -149,7 +156,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
             k.args[24 + d] = bs[d];
         }
         bind(S2, a, b, out);
-        launch(range1d(n), S2);
+        launch(range1d(n), n == out.length ? S2 : 0);
         k.get(out);
     }
 
@@ -214,7 +221,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         k.args[0] = op;
         k.args[3] = n;
         bind(S2, s0, s1, out);
-        launch(range1d(n), writeOnly);
+        launch(range1d(n), n == out.length ? writeOnly : 0);
         k.get(out);
     }
 
@@ -234,7 +241,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         k.args[3] = rows;
         k.args[4] = d;
         bind(S2, s0, s1, out);
-        launch(range1d(rows), writeOnly);
+        launch(range1d(rows), (long) rows * d == out.length ? writeOnly : 0);
         k.get(out);
     }
 
@@ -249,7 +256,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         k.args[5] = flag(save);
         k.fargs[0] = eps;
         bind(S2 | S4 | S5, x, w, out, b, save ? mean : null, save ? rstd : null);
-        launch(range1d(rows), S2 | S4 | S5);
+        launch(range1d(rows), ((long) rows * d == out.length ? S2 : 0) | (save && mean.length == rows && rstd.length == rows ? S4 | S5 : 0));
         k.get(out);
         if (save) k.get(mean).get(rstd);
     }

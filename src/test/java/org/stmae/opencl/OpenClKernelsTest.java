@@ -1,9 +1,7 @@
 package org.stmae.opencl;
 
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,9 +27,7 @@ class OpenClKernelsTest {
 
     @BeforeAll
     static void open() {
-        List<OpenClDevices.Entry> devices = OpenClDevices.list();
-        assumeTrue(!devices.isEmpty(), "no OpenCL device on this machine (install pocl-opencl-icd to run these tests)");
-        ocl = new OpenClBackend(OpenClDevices.pick(null));
+        ocl = TestDevice.open();
     }
 
     @AfterAll
@@ -70,7 +66,7 @@ class OpenClKernelsTest {
     @Test
     void sgemmAllTransposesBatchesAndEdges() {
         Random r = new Random(SEED);
-        int[][] shapes = {{1, 1, 1, 1}, {1, 17, 33, 5}, {3, 16, 16, 16}, {2, 31, 7, 40}, {4, 5, 50, 18}};
+        int[][] shapes = {{1, 1, 1, 1}, {1, 17, 33, 5}, {3, 16, 16, 16}, {2, 31, 7, 40}, {4, 5, 50, 18}, {2, 70, 65, 33}};
         for (int[] s : shapes)
             for (int t = 0; t < 4; t++)
                 for (int shared = 0; shared < 3; shared++) {
@@ -94,12 +90,14 @@ class OpenClKernelsTest {
         Random r = new Random(SEED + 1);
         int m = 9, n = 13, k = 21, lda = 30, ldb = 20, ldc = 17;
         float[] a = rand(r, 5 + m * lda, 1), b = rand(r, 3 + k * ldb, 1), c = rand(r, 7 + m * ldc, 1);
-        float[] want = c.clone(), got = c.clone();
-        ScalarKernels.matmul(1, false, false, m, n, k, a, 5, lda, 0, b, 3, ldb, 0, want, 7, ldc, 0, true);
-        ocl.matmul(1, false, false, m, n, k, a, 5, lda, 0, b, 3, ldb, 0, got, 7, ldc, 0, true);
-        double[] tol = new double[want.length];
-        java.util.Arrays.fill(tol, red(k + 1, k + 1));
-        check("sgemm with offsets and leading dimensions (untouched elements must stay)", want, got, tol);
+        for (boolean acc : new boolean[] {true, false}) {
+            float[] want = c.clone(), got = c.clone();
+            ScalarKernels.matmul(1, false, false, m, n, k, a, 5, lda, 0, b, 3, ldb, 0, want, 7, ldc, 0, acc);
+            ocl.matmul(1, false, false, m, n, k, a, 5, lda, 0, b, 3, ldb, 0, got, 7, ldc, 0, acc);
+            double[] tol = new double[want.length];
+            java.util.Arrays.fill(tol, red(k + 1, k + 1));
+            check("sgemm with offsets and leading dimensions, accumulate " + acc + " (untouched elements must stay)", want, got, tol);
+        }
     }
 
     @Test

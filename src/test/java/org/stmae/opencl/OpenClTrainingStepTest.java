@@ -3,7 +3,6 @@ package org.stmae.opencl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.aparapi.Kernel;
 import java.nio.file.Path;
@@ -38,8 +37,7 @@ class OpenClTrainingStepTest {
 
     @BeforeAll
     static void open() {
-        assumeTrue(!OpenClDevices.list().isEmpty(), "no OpenCL device on this machine (install pocl-opencl-icd to run these tests)");
-        ocl = new OpenClBackend(OpenClDevices.pick(null));
+        ocl = TestDevice.open();
     }
 
     @AfterAll
