@@ -15,6 +15,8 @@ import org.stmae.tensor.Shapes;
  * Aparapi runs in explicit mode: before a launch the arrays the op reads are sent ({@code put}),
  * after it the arrays it writes are fetched ({@code get}); Aparapi keeps a device buffer per
  * Java array, so a weight used by many ops is reallocated only when another array takes its slot.
+ * Tensors do not stay on the device between ops: every launch moves its operands (SPEC §3.1 says
+ * why and what residency would need).
  *
  * <p>Aparapi falls back to a Java thread pool when it cannot run a kernel on the device; this
  * backend checks where every launch ran and throws {@link FallbackException} naming the op and
