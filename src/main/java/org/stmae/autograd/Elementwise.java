@@ -59,8 +59,7 @@ public final class Elementwise {
     static Tensor binary(String op, Binary kind, Tensor a, Tensor b) {
         int[] outShape = Shapes.broadcast(op, a.shape(), b.shape());
         Tensor out = Tensor.zeros(outShape);
-        Broadcast.forEachRun(outShape, a.shape(), b.shape(), (o, ao, as, bo, bs, n) ->
-                Kernels.binaryRun(kind, a.data, ao, as, b.data, bo, bs, out.data, o, n));
+        Kernels.binary(kind, outShape, a.data, a.shape(), b.data, b.shape(), out.data);
         return out;
     }
 
@@ -74,6 +73,6 @@ public final class Elementwise {
     static void gradTo(Var x, Tensor g) {
         if (!x.needsGrad()) return;
         if (Arrays.equals(x.value.shape(), g.shape())) x.accumulate(g.data);
-        else Broadcast.reduceInto(g.data, g.shape(), x.gradData(), x.value.shape());
+        else Kernels.reduceInto(g.data, g.shape(), x.gradData(), x.value.shape());
     }
 }

@@ -68,17 +68,13 @@ public final class MatMul {
         outShape[xs.length - 1] = outF;
         Tensor y = Tensor.zeros(outShape);
         mm(1, false, true, rows, outF, in, x.value.data, 0, w.value.data, 0, y.data, 0, false);
-        if (bias != null)
-            for (int r = 0; r < rows; r++)
-                Kernels.binaryRun(Binary.ADD, y.data, r * outF, 1, bias.value.data, 0, 1, y.data, r * outF, outF);
+        int[] rowsOut = {rows, outF}, biasShape = {outF};
+        if (bias != null) Kernels.binary(Binary.ADD, rowsOut, y.data, rowsOut, bias.value.data, biasShape, y.data);
         Var[] inputs = bias == null ? new Var[] {x, w} : new Var[] {x, w, bias};
         return Var.of(y, "linear", g -> {
             if (x.needsGrad()) mm(1, false, false, rows, in, outF, g.data, 0, w.value.data, 0, x.gradData(), 0, true);
             if (w.needsGrad()) mm(1, true, false, outF, in, rows, g.data, 0, x.value.data, 0, w.gradData(), 0, true);
-            if (bias != null && bias.needsGrad()) {
-                float[] gb = bias.gradData();
-                for (int r = 0; r < rows; r++) Kernels.accumulateRun(g.data, r * outF, gb, 0, 1, outF);
-            }
+            if (bias != null && bias.needsGrad()) Kernels.reduceInto(g.data, rowsOut, bias.gradData(), biasShape);
         }, inputs);
     }
 

@@ -38,7 +38,7 @@ public final class Reductions {
             else outRank++;
         }
         Tensor acc = Tensor.zeros(kept);
-        Broadcast.reduceInto(x.value.data, xs, acc.data, kept);
+        Kernels.reduceInto(x.value.data, xs, acc.data, kept);
         if (factor != 1f) for (int i = 0; i < acc.size(); i++) acc.data[i] *= factor;
         int[] outShape = new int[outRank];
         for (int i = 0, j = 0; i < xs.length; i++) if (!reduced[i]) outShape[j++] = xs[i];
@@ -47,8 +47,7 @@ public final class Reductions {
             // Every input element receives the gradient of the output it was summed into.
             float[] gx = x.gradData();
             float[] gd = factor == 1f ? g.data : Elementwise.scaled(g, factor).data;
-            Broadcast.forEachRun(xs, xs, kept, (o, ao, as, bo, bs, n) ->
-                    Kernels.binaryRun(Binary.ADD, gx, ao, as, gd, bo, bs, gx, o, n));
+            Kernels.binary(Binary.ADD, xs, gx, xs, gd, kept, gx);
         }, x);
     }
 

@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.stmae.tensor.Parallel;
+import org.stmae.tensor.Kernels;
 import org.stmae.tensor.ScalarKernels;
 import org.stmae.tensor.Sgemm;
 
 /**
  * {@code stmae bench matmul}: GFLOP/s of the scalar oracle and the Vector API SGEMM on the model's
- * matmul shapes, at several thread counts. Each row: warm-up, then the median (and the best) of timed samples;
+ * matmul shapes, at several thread counts, and of the installed device backend's sgemm
+ * (kernel "opencl", {@code --device opencl}), timed with its host-device copies. Each row: warm-up, then the median (and the best) of timed samples;
  * GFLOP/s = 2*batch*M*N*K / time.
  */
 public final class MatmulBench {
@@ -76,7 +78,8 @@ public final class MatmulBench {
             else out.printf(Locale.ROOT, "%-22s %-7s %7s %10s %9s %9s  %s%n", "shape (MxKxN)", "kernel", "threads", "ms", "GFLOP/s", "best", "note");
             for (Shape s : o.shapes) {
                 for (String kernel : o.kernels) {
-                    for (int t : o.threads) {
+                    // The device backend does not use the host's threads: one row.
+                    for (int t : kernel.equals("opencl") ? o.threads.subList(0, 1) : o.threads) {
                         Parallel.setThreads(t);
                         Row r = measure(s, kernel, t, o.repeat);
                         rows.add(r);
@@ -111,8 +114,11 @@ public final class MatmulBench {
         float[] a = fill(rnd, s.batch * s.m * s.k), b = fill(rnd, s.batch * s.k * s.n), c = new float[s.batch * s.m * s.n];
         int lda = s.transA ? s.m : s.k, ldb = s.transB ? s.k : s.n;
         int rowsTimed = m;
+        if (kernel.equals("opencl")) note = Kernels.backend().name() + ", incl. copies to and from the device";
         Runnable call = scalar
                 ? () -> scalarParallel(s, rowsTimed, a, lda, b, ldb, c)
+                : kernel.equals("opencl") ? () -> Kernels.matmul(s.batch, s.transA, s.transB, s.m, s.n, s.k, a, 0, lda, s.m * s.k,
+                        b, 0, ldb, s.k * s.n, c, 0, s.n, s.m * s.n, false)
                 : () -> Sgemm.matmul(s.batch, s.transA, s.transB, s.m, s.n, s.k, a, 0, lda, s.m * s.k,
                         b, 0, ldb, s.k * s.n, c, 0, s.n, s.m * s.n, false);
         // Warm-up: let C2 compile the kernel (a few calls, at least ~0.2 s) and size the samples.

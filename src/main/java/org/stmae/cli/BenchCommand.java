@@ -17,25 +17,28 @@ final class BenchCommand implements Command {
                 "usage: stmae bench SUBCOMMAND [flags]",
                 "",
                 "subcommands:",
-                "  matmul   scalar oracle vs Vector API SGEMM, GFLOP/s per shape",
+                "  matmul   scalar oracle vs Vector API SGEMM (or an OpenCL device's), GFLOP/s per shape",
                 "  decode   video loader throughput: decoded frames/s and clips/s, 16x4 sampling at 224 and 112",
                 "  train    full pre-training steps (forward, backward, AdamW) on synthetic clips",
                 "",
-                "stmae bench matmul [--threads N] [--format table|csv] [--shapes MxKxN,...] [--repeat R] [--kernels scalar,vector]",
+                "stmae bench matmul [--threads N] [--format table|csv] [--shapes MxKxN,...] [--repeat R] [--kernels scalar,vector] [--device D]",
                 "  --threads N    only N threads (default: rows for 1 and 2 threads)",
                 "  --format       table (default) or csv (shape,kernel,threads,gflops,ms,best_gflops,note)",
                 "  --shapes       comma-separated MxKxN, BxMxKxN or Bx(MxKxN), each optionally with",
                 "                 :nt, :tn or :tt for transposed A/B (default: " + String.join(",", MatmulBench.DEFAULT_SHAPES) + ")",
-                "  --kernels      which kernels to time (default scalar,vector)",
+                "  --kernels      which kernels to time (default scalar,vector; with --device opencl: opencl,",
+                "                 the device's tiled sgemm timed with its copies to and from the device)",
                 "  --repeat R     timed samples per row; median and best reported (default 7; scalar uses at most 3)",
                 "The scalar oracle is timed on the first rows of C only when a shape is large (see the note column).",
                 "",
                 DecodeBench.USAGE,
                 "",
-                "stmae bench train [--config bench-S,bench-S-dense] [--threads N] [--steps 10] [--warmup 5] [--format table|csv]",
+                "stmae bench train [--config bench-S,bench-S-dense] [--threads N] [--steps 10] [--warmup 5] [--format table|csv] [--device D]",
                 "  bench-S: 16x112x112 clips, 2x16x16 patches, ViT-S 384x12x6, decoder 192x4x3, ratio 0.9, batch 4;",
                 "  bench-S-dense: the same with mask tokens in the encoder. Median step time after warm-up;",
-                "  csv columns config,threads,clips_per_s,gflops,peak_heap_mb,step_ms,steps");
+                "  csv columns config,threads,clips_per_s,gflops,peak_heap_mb,step_ms,steps",
+                "",
+                DeviceFlag.USAGE);
     }
 
     public int run(Args args) throws Exception {
@@ -60,9 +63,11 @@ final class BenchCommand implements Command {
         boolean csv = args.choice("format", "table", "table", "csv").equals("csv");
         int repeat = args.integer("repeat", 7);
         if (repeat < 1) throw new UsageException("--repeat must be >= 1");
-        List<String> kernels = List.of(args.string("kernels", "scalar,vector").split(","));
+        boolean device = !args.string("device", "cpu").equals("cpu");
+        List<String> kernels = List.of(args.string("kernels", device ? "opencl" : "scalar,vector").split(","));
         for (String k : kernels)
-            if (!k.equals("scalar") && !k.equals("vector")) throw new UsageException("--kernels takes scalar and/or vector, got '" + k + "'");
+            if (!k.equals("scalar") && !k.equals("vector") && !(k.equals("opencl") && device))
+                throw new UsageException("--kernels takes scalar, vector (and opencl with --device opencl), got '" + k + "'");
         List<MatmulBench.Shape> shapes = new ArrayList<>();
         try {
             String spec = args.string("shapes", null);
@@ -72,7 +77,9 @@ final class BenchCommand implements Command {
             throw new UsageException(e.getMessage());
         }
         args.finish();
-        MatmulBench.run(new MatmulBench.Options(shapes, kernels, threads, csv, repeat), System.out);
+        try (DeviceFlag d = DeviceFlag.open(args)) {
+            MatmulBench.run(new MatmulBench.Options(shapes, kernels, threads, csv, repeat), System.out);
+        }
         return 0;
     }
 
@@ -96,10 +103,13 @@ final class BenchCommand implements Command {
         int threads = args.integer("threads", org.stmae.tensor.Parallel.threads());
         int steps = args.integer("steps", 10), warmup = args.integer("warmup", 5);
         boolean csv = args.choice("format", "table", "table", "csv").equals("csv");
+        args.string("device", "cpu");
         args.finish();
         if (threads < 1 || steps < 1 || warmup < 0) throw new UsageException("--threads and --steps must be >= 1, --warmup >= 0");
         List<TrainBench.Result> rows = new ArrayList<>();
-        for (TrainBench.Config c : configs) rows.add(TrainBench.run(c, threads, warmup, steps));
+        try (DeviceFlag d = DeviceFlag.open(args)) {
+            for (TrainBench.Config c : configs) rows.add(TrainBench.run(c, threads, warmup, steps));
+        }
         TrainBench.print(rows, csv);
         return 0;
     }

@@ -23,7 +23,8 @@ public final class Main {
                 new InfoCommand(),
                 new VerifyCommand(),
                 new FramesCommand(),
-                new BenchCommand());
+                new BenchCommand(),
+                new DevicesCommand());
     }
 
     public static void main(String[] argv) {

@@ -39,6 +39,8 @@ final class PretrainCommand implements Command, BooleanFlags {
                 "  --out RUN             run folder: config.json, metrics.csv, loss.png, checkpoint-NNNNN.safetensors, reconstruction.png",
                 "  --checkpoint_every N (default 100)   --keep_last K (default 3)   --log_every N (default 10)",
                 "  --resume RUN          continue RUN from its newest checkpoint (bitwise the same as an uninterrupted run)",
+                "compute:",
+                DeviceFlag.USAGE + "; not saved with the run",
                 "",
                 ConfigFlags.usage("tiny"));
     }
@@ -46,8 +48,9 @@ final class PretrainCommand implements Command, BooleanFlags {
     public int run(Args args) throws Exception {
         String resume = args.string("resume", null);
         PretrainConfig c = resume != null ? fromRun(Path.of(resume), args) : fromFlags(args);
+        args.string("device", "cpu");
         args.finish();
-        try {
+        try (DeviceFlag device = DeviceFlag.open(args)) {
             var model = new Pretrainer(c, System.out).run(resume != null);
             var sampler = Data.sampler(c.model(), c.samplingRate(), 1, c.sampling());
             Path png = c.out().resolve("reconstruction.png");

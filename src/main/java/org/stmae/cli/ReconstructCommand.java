@@ -18,13 +18,15 @@ final class ReconstructCommand implements Command {
     public String usage() {
         return String.join("\n",
                 "usage: stmae reconstruct --checkpoint CKPT --video FILE --out PNG [--mask_ratio R] [--seed S]",
-                "        [--sampling_rate R] [--sampling maest|videomae]",
+                "        [--sampling_rate R] [--sampling maest|videomae] [--device cpu|opencl[:N]]",
                 "",
                 "Rows: the original target frames, the masked input (removed patches grey), and the",
                 "reconstruction (visible patches pasted from the input, as in the papers' figures; removed",
                 "patches predicted). The clip is the video's first evaluation view (short side resized,",
                 "centre crop). A norm-pix model's predictions are shown with each original patch's mean and",
-                "contrast, as the papers' figures are made. --mask_ratio defaults to the model's own.");
+                "contrast, as the papers' figures are made. --mask_ratio defaults to the model's own.",
+                "",
+                DeviceFlag.USAGE);
     }
 
     public int run(Args args) throws Exception {
@@ -33,6 +35,7 @@ final class ReconstructCommand implements Command {
         long seed = (long) args.number("seed", 0);
         int rate = args.integer("sampling_rate", 4);
         String sampling = args.choice("sampling", "maest", "maest", "videomae");
+        args.string("device", "cpu");
         args.finish();
         MaeConfig cfg;
         try (Safetensors f = Safetensors.open(ckpt)) {
@@ -50,7 +53,7 @@ final class ReconstructCommand implements Command {
         }
         MaskedAutoencoder model = new MaskedAutoencoder(cfg);
         Checkpoints.load(model, ckpt);
-        try {
+        try (DeviceFlag device = DeviceFlag.open(args)) {
             Pictures.reconstruction(model, video, Data.sampler(cfg, rate, 1, sampling), ratio, seed, out);
         } catch (BadVideoException e) {
             System.err.println("stmae reconstruct: " + e.getMessage());

@@ -14,7 +14,7 @@ final class VerifyCommand implements Command, BooleanFlags {
 
     public String usage() {
         return String.join("\n",
-                "usage: stmae verify DUMP.safetensors [DUMP...] [--failures-only]",
+                "usage: stmae verify DUMP.safetensors [DUMP...] [--failures-only] [--device cpu|opencl[:N]]",
                 "",
                 "Recomputes each reference dump (format mae-ref-fixture-v1: weights, input, noise, expected",
                 "outputs and gradients; optimizer dumps add AdamW steps) and prints one row per tensor:",
@@ -22,15 +22,23 @@ final class VerifyCommand implements Command, BooleanFlags {
                 "tensor; ids and masks exact; attn.k.bias gradients 1e-6 absolute; optimizer steps 1e-4.",
                 "Exit code: 0 all tensors pass, 1 a mismatch, 2 an unreadable or invalid file.",
                 "",
-                "  --failures-only   print only the rows that fail (and the summary)");
+                "  --failures-only   print only the rows that fail (and the summary)",
+                DeviceFlag.USAGE);
     }
 
     public String[] booleanFlags() { return new String[] {"failures-only"}; }
 
     public int run(Args args) throws Exception {
         boolean failuresOnly = args.bool("failures-only");
+        args.string("device", "cpu");
         args.finish();
         if (args.positionals().isEmpty()) throw new UsageException("give at least one dump file");
+        try (DeviceFlag device = DeviceFlag.open(args)) {
+            return verify(args, failuresOnly);
+        }
+    }
+
+    private static int verify(Args args, boolean failuresOnly) throws Exception {
         int worst = 0;
         for (String f : args.positionals()) {
             List<Row> rows;

@@ -157,7 +157,11 @@ public final class Verifier {
             }
             if (clip > 0) compare(rows, dump, "grad_norm.step" + k, Tensor.scalar(AdamW.clipGradNorm(params, clip)));
             opt.step(lr);
-            for (Parameter p : params) compareAbs(rows, dump, "step" + k + "." + p.name, p.value, 1e-4);
+            // attn.k.bias has an analytically zero gradient, so AdamW (eps 1e-8) moves it by up to lr
+            // per step in the direction of rounding noise, PyTorch's included; its gradient check
+            // (1e-6 absolute) is the real test, and its parameter can only be held to k * lr.
+            for (Parameter p : params)
+                compareAbs(rows, dump, "step" + k + "." + p.name, p.value, p.name.endsWith("attn.k.bias") ? Math.max(1e-4, k * lr) : 1e-4);
         }
     }
 

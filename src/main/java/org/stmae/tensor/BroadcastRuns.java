@@ -1,6 +1,4 @@
-package org.stmae.autograd;
-
-import org.stmae.tensor.Shapes;
+package org.stmae.tensor;
 
 /**
  * Walks an output shape in contiguous runs while tracking where two broadcast operands are read
@@ -8,8 +6,8 @@ import org.stmae.tensor.Shapes;
  * op is one run and a [N,L,D] + [1,L,D] op is N runs of L*D. Along a run each operand steps by 1
  * or, when broadcast, by 0.
  */
-final class Broadcast {
-    private Broadcast() {}
+final class BroadcastRuns {
+    private BroadcastRuns() {}
 
     @FunctionalInterface
     interface RunBody {
@@ -53,11 +51,5 @@ final class Broadcast {
                 idx[d] = 0;
             }
         }
-    }
-
-    /** dst (shape dstShape, broadcastable to out) += src (shape out), summing over broadcast axes. */
-    static void reduceInto(float[] src, int[] out, float[] dst, int[] dstShape) {
-        forEachRun(out, out, dstShape, (o, so, ss, dOff, ds, n) ->
-                org.stmae.tensor.Kernels.accumulateRun(src, so, dst, dOff, ds, n));
     }
 }
