@@ -97,7 +97,7 @@ public record FinetuneConfig(
      * (alphas 0; mae_st's recipe uses 0.8 / 1.0), mixup prob 1, switch prob 0.5, clip_grad 5,
      * seed 0, 2 workers, sampling rate 4 (mae_st sampling), no flip, validation every epoch.
      * A linear probe uses its own defaults for what a probe does not have: no dropout, drop path,
-     * smoothing, mixup or weight decay (set by {@link Builder#linearProbe}).
+     * smoothing, mixup or weight decay, and blr 0.1 (image MAE's probe blr; set by {@link Builder#linearProbe}, so call it first).
      */
     public static final class Builder {
         MaeConfig model = MaeConfig.preset("tiny");
@@ -114,11 +114,11 @@ public record FinetuneConfig(
         public Builder model(MaeConfig v) { model = v; return this; }
         public Builder checkpoint(Path v) { checkpoint = v; return this; }
         public Builder pooling(Pooling v) { pooling = v; return this; }
-        /** A frozen encoder and a trained head; also turns off dropout, drop path, smoothing, mixup and weight decay. */
+        /** A frozen encoder and a trained head; also turns off dropout, drop path, smoothing, mixup and weight decay, and sets blr 0.1. */
         public Builder linearProbe(boolean v) {
             linearProbe = v;
             if (v) {
-                dropout = 0; dropPath = 0; smoothing = 0; mixup = 0; cutmix = 0; weightDecay = 0;
+                dropout = 0; dropPath = 0; smoothing = 0; mixup = 0; cutmix = 0; weightDecay = 0; blr = 0.1;
             }
             return this;
         }
