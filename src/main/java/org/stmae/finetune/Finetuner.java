@@ -70,7 +70,6 @@ public final class Finetuner {
         List<String> classes = train.classes();
         if (classes.isEmpty()) throw new IllegalArgumentException("the training data has no classes (a labelled folder: one sub-folder per class)");
         if (out != null) {
-            Files.createDirectories(out);
             if (Files.exists(out.resolve(CHECKPOINT)))
                 throw new IOException(out + " already holds a fine-tuned " + CHECKPOINT + "; choose another --out");
         }
@@ -92,7 +91,8 @@ public final class Finetuner {
         Mixup mixup = cfg.mixupConfig();
         int clipsPerStep = cfg.batchSize() * cfg.repeatAug();
 
-        if (out != null) {
+        if (out != null) {  // created only now: a bad checkpoint or config leaves no empty run folder behind
+            Files.createDirectories(out);
             AtomicFile.writeString(out.resolve("config.json"), Json.write(withModel(cfg, enc)) + "\n");
             train.writeClassIndex(out);
         }
