@@ -74,7 +74,7 @@ public final class Finetuner {
                 throw new IOException(out + " already holds a fine-tuned " + CHECKPOINT + "; choose another --out");
         }
         MaeConfig enc = cfg.model();
-        if (enc == null && cfg.checkpoint() != null) enc = ClassifierCheckpoints.encoderConfig(cfg.checkpoint());
+        if (enc == null) enc = cfg.checkpoint() != null ? ClassifierCheckpoints.encoderConfig(cfg.checkpoint()) : MaeConfig.preset("tiny");
         if (enc == null) throw new IllegalArgumentException(cfg.checkpoint() + " stores no model config: give the model flags (--preset ...)");
         ClassifierConfig cc = new ClassifierConfig(enc, classes.size(), cfg.pooling(), cfg.dropout(), cfg.dropPath());
         VideoClassifier model = VideoClassifier.create(cc, cfg.seed());
