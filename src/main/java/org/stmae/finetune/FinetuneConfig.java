@@ -12,7 +12,7 @@ import org.stmae.train.LrSchedule;
  * Everything that decides a fine-tuning (or linear-probe) run besides the data (SPEC.md,
  * fine-tuning). Build with {@link #builder()}; defaults are listed there.
  *
- * @param model      the encoder's config; null: the one stored in {@code checkpoint}
+ * @param model      the encoder's config; null: the one stored in {@code checkpoint}, or the tiny preset without one
  * @param checkpoint a pre-training checkpoint to start from, or null (from scratch)
  * @param layerDecay lr scale decay per layer; NaN: 0.75 with a checkpoint, 1 (none) from scratch
  * @param flipProb   horizontal flip probability of the training clips (0: direction classes stay apart)
@@ -91,16 +91,16 @@ public record FinetuneConfig(
     }
 
     /**
-     * Defaults: the tiny preset, mae_st pooling, 20 epochs, batch 8, repeat_aug 1, blr 1e-3,
+     * Defaults: the checkpoint's model config (the tiny preset from scratch), mae_st pooling, 20 epochs, batch 8, repeat_aug 1, blr 1e-3,
      * min_lr 1e-6, 2 warm-up epochs, weight decay 0.05, layer decay 0.75 from a checkpoint (1 from
      * scratch), betas (0.9, 0.999), dropout 0.3, drop path 0.1, smoothing 0.1, mixup and cutmix off
      * (alphas 0; mae_st's recipe uses 0.8 / 1.0), mixup prob 1, switch prob 0.5, clip_grad 5,
      * seed 0, 2 workers, sampling rate 4 (mae_st sampling), no flip, validation every epoch.
      * A linear probe uses its own defaults for what a probe does not have: no dropout, drop path,
-     * smoothing, mixup or weight decay (set by {@link Builder#linearProbe}).
+     * smoothing, mixup or weight decay, and blr 0.1 (image MAE's probe blr; set by {@link Builder#linearProbe}, so call it first).
      */
     public static final class Builder {
-        MaeConfig model = MaeConfig.preset("tiny");
+        MaeConfig model;
         Path checkpoint;
         Pooling pooling = Pooling.MAE_ST;
         boolean linearProbe;
@@ -114,11 +114,11 @@ public record FinetuneConfig(
         public Builder model(MaeConfig v) { model = v; return this; }
         public Builder checkpoint(Path v) { checkpoint = v; return this; }
         public Builder pooling(Pooling v) { pooling = v; return this; }
-        /** A frozen encoder and a trained head; also turns off dropout, drop path, smoothing, mixup and weight decay. */
+        /** A frozen encoder and a trained head; also turns off dropout, drop path, smoothing, mixup and weight decay, and sets blr 0.1. */
         public Builder linearProbe(boolean v) {
             linearProbe = v;
             if (v) {
-                dropout = 0; dropPath = 0; smoothing = 0; mixup = 0; cutmix = 0; weightDecay = 0;
+                dropout = 0; dropPath = 0; smoothing = 0; mixup = 0; cutmix = 0; weightDecay = 0; blr = 0.1;
             }
             return this;
         }

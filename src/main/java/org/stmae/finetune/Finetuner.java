@@ -70,12 +70,11 @@ public final class Finetuner {
         List<String> classes = train.classes();
         if (classes.isEmpty()) throw new IllegalArgumentException("the training data has no classes (a labelled folder: one sub-folder per class)");
         if (out != null) {
-            Files.createDirectories(out);
             if (Files.exists(out.resolve(CHECKPOINT)))
                 throw new IOException(out + " already holds a fine-tuned " + CHECKPOINT + "; choose another --out");
         }
         MaeConfig enc = cfg.model();
-        if (enc == null && cfg.checkpoint() != null) enc = ClassifierCheckpoints.encoderConfig(cfg.checkpoint());
+        if (enc == null) enc = cfg.checkpoint() != null ? ClassifierCheckpoints.encoderConfig(cfg.checkpoint()) : MaeConfig.preset("tiny");
         if (enc == null) throw new IllegalArgumentException(cfg.checkpoint() + " stores no model config: give the model flags (--preset ...)");
         ClassifierConfig cc = new ClassifierConfig(enc, classes.size(), cfg.pooling(), cfg.dropout(), cfg.dropPath());
         VideoClassifier model = VideoClassifier.create(cc, cfg.seed());
@@ -92,7 +91,8 @@ public final class Finetuner {
         Mixup mixup = cfg.mixupConfig();
         int clipsPerStep = cfg.batchSize() * cfg.repeatAug();
 
-        if (out != null) {
+        if (out != null) {  // created only now: a bad checkpoint or config leaves no empty run folder behind
+            Files.createDirectories(out);
             AtomicFile.writeString(out.resolve("config.json"), Json.write(withModel(cfg, enc)) + "\n");
             train.writeClassIndex(out);
         }

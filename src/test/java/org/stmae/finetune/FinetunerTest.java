@@ -32,7 +32,7 @@ import org.stmae.video.RgbFrame;
 import org.stmae.video.VideoDataset;
 
 /** Fine-tuning and the linear probe end to end on a few generated clips with a very small model. */
-class FinetunerTest {
+public class FinetunerTest {
     @TempDir
     static Path dir;
     static Path data;
@@ -41,7 +41,7 @@ class FinetunerTest {
     static final MaeConfig SMALL = MaeConfig.presetBuilder("tiny").imgSize(32).embedDim(32).depth(2).numHeads(2)
             .decoderEmbedDim(16).decoderDepth(1).decoderNumHeads(2).maskRatio(0.75).build();
 
-    static List<RgbFrame> noiseTextures() {
+    public static List<RgbFrame> noiseTextures() {
         List<RgbFrame> out = new ArrayList<>();
         SplittableRandom r = new SplittableRandom(3);
         for (int i = 0; i < 2; i++) {
@@ -142,5 +142,35 @@ class FinetunerTest {
         assertTrue(e.getMessage().contains("wide.safetensors") && e.getMessage().contains("patch_embed.proj.weight")
                 && e.getMessage().contains("[48, 3, 2, 8, 8]") && e.getMessage().contains("[32, 3, 2, 8, 8]"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @Test
+    void multiViewTestingAveragesEachVideosViews() throws Exception {
+        VideoDataset ds = VideoDataset.labelledFolder(data);
+        VideoClassifier model = VideoClassifier.create(new ClassifierConfig(SMALL, 3, ClassifierConfig.Pooling.MAE_ST, 0, 0), 4);
+        var sampler = org.stmae.train.Data.sampler(SMALL, 4, 1, "maest");
+        var r = org.stmae.eval.Evaluator.evaluate(model, ds, ds.classes(), sampler, 2, 3, 1, System.err);
+        // Recompute by hand: each video's 6 views, their softmax averaged, top-1 from the average.
+        int correct = 0;
+        long[][] cm = new long[3][3];
+        for (var e : ds.entries()) {
+            try (var reader = org.stmae.video.VideoReader.open(e.path(), 60_000)) {
+                var views = sampler.test(reader, e.label(), 2, 3);
+                assertEquals(6, views.size());
+                double[] avg = new double[3];
+                for (var v : views) {
+                    float[] p = model.probabilities(v.clip().reshape(1, 3, 8, 32, 32)).data;
+                    for (int j = 0; j < 3; j++) avg[j] += p[j] / 6;
+                }
+                int best = 0;
+                for (int j = 1; j < 3; j++) if (avg[j] > avg[best]) best = j;
+                cm[e.label()][best]++;
+                if (best == e.label()) correct++;
+            }
+        }
+        assertEquals(ds.size(), r.videos());
+        assertEquals(100.0 * correct / ds.size(), r.top1(), 1e-9);
+        assertEquals(100.0, r.top5(), 0.0);
+        for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) assertEquals(cm[i][j], r.confusion().count(i, j), "confusion " + i + "," + j);
     }
 }
