@@ -2,9 +2,6 @@ package org.stmae.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,23 +16,9 @@ import org.stmae.tensor.Tensor;
 
 /** {@code stmae deflate} on good and bad checkpoints; {@code pretrain --target hog} end to end and reconstruct's refusal. */
 class DeflateAndHogCommandTest {
-    record Result(int rc, String out, List<String> err) {}
 
-    static Result run(String... argv) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-        PrintStream so = System.out, se = System.err;
-        int rc;
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            rc = Main.run(argv, System.out, System.err);
-        } finally {
-            System.setOut(so);
-            System.setErr(se);
-        }
-        List<String> err = e.toString(StandardCharsets.UTF_8).lines()
-                .filter(l -> !l.startsWith("stmae: Java") && !l.startsWith("WARNING")).toList();
-        return new Result(rc, o.toString(StandardCharsets.UTF_8), err);
+    static CliRun run(String... argv) {
+        return CliRun.of(argv);
     }
 
     static final String[] SMALL = {"--img_size", "32", "--patch_size", "16", "--num_frames", "4", "--t_patch_size", "2",
@@ -47,7 +30,7 @@ class DeflateAndHogCommandTest {
         MaeConfig c = MaeConfig.preset("tiny");
         Path ckpt = dir.resolve("video.safetensors"), img = dir.resolve("image.safetensors");
         Checkpoints.save(Init.create(c, 3), ckpt);
-        Result r = run("deflate", "--checkpoint", ckpt.toString(), "--out", img.toString());
+        CliRun r = run("deflate", "--checkpoint", ckpt.toString(), "--out", img.toString());
         assertEquals(0, r.rc(), r.err().toString());
         try (Safetensors f = Safetensors.open(img)) {
             MaeConfig ic = Checkpoints.configOf(f);
@@ -73,7 +56,7 @@ class DeflateAndHogCommandTest {
         Path wrong = dir.resolve("wrong.safetensors");
         Checkpoints.writer(Init.create(small, 1)).meta("config", org.stmae.io.Json.write(small.toBuilder().embedDim(48).build().toMap())).write(wrong);
         for (Path bad : List.of(text, bare, wrong, dir.resolve("missing.safetensors"))) {
-            Result r = run("deflate", "--checkpoint", bad.toString(), "--out", out.toString());
+            CliRun r = run("deflate", "--checkpoint", bad.toString(), "--out", out.toString());
             assertNotEquals(0, r.rc(), bad.toString());
             assertEquals(1, r.err().size(), r.err().toString());
             assertTrue(r.err().get(0).startsWith("stmae deflate: ") && r.err().get(0).contains(bad.toString()), r.err().get(0));
@@ -91,7 +74,7 @@ class DeflateAndHogCommandTest {
         String[] head = {"pretrain", "--data", data.toString(), "--out", runDir.toString(), "--steps", "2", "--batch_size", "1",
                 "--repeat_aug", "1", "--num_workers", "1", "--target", "hog"};
         String[] argv = java.util.stream.Stream.concat(java.util.Arrays.stream(head), java.util.Arrays.stream(SMALL)).toArray(String[]::new);
-        Result r = run(argv);
+        CliRun r = run(argv);
         assertEquals(0, r.rc(), r.err().toString());
         assertTrue(r.out().contains("no reconstruction.png"), r.out());
         assertFalse(Files.exists(runDir.resolve("reconstruction.png")));
@@ -100,7 +83,7 @@ class DeflateAndHogCommandTest {
             assertEquals(MaeConfig.Target.HOG, Checkpoints.configOf(f).target());
             assertArrayEquals(new int[] {3 * 9 * 2 * 2, 16}, f.entry("decoder_pred.weight").shape());
         }
-        Result rec = run("reconstruct", "--checkpoint", ckpt.toString(), "--video", data.resolve("pattern_96x64_ramp.mp4").toString(),
+        CliRun rec = run("reconstruct", "--checkpoint", ckpt.toString(), "--video", data.resolve("pattern_96x64_ramp.mp4").toString(),
                 "--out", dir.resolve("r.png").toString());
         assertEquals(2, rec.rc());
         assertEquals(1, rec.err().size(), rec.err().toString());

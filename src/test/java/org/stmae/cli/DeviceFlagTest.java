@@ -3,10 +3,6 @@ package org.stmae.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.stmae.opencl.OpenClDevices;
 import org.stmae.tensor.CpuBackend;
@@ -14,29 +10,15 @@ import org.stmae.tensor.Kernels;
 
 /** --device: bad values are usage errors, a device that is not there is one line and exit 1. */
 class DeviceFlagTest {
-    /** Exit code and stderr (minus the start-up line) of one command. */
-    record Result(int rc, List<String> err) {}
 
-    static Result run(String... argv) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-        PrintStream so = System.out, se = System.err;
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int rc = Main.run(argv, System.out, System.err);
-            List<String> err = e.toString(StandardCharsets.UTF_8).lines()
-                    .filter(l -> !l.startsWith("stmae: Java") && !l.startsWith("WARNING: Aparapi")).toList();
-            return new Result(rc, err);
-        } finally {
-            System.setOut(so);
-            System.setErr(se);
-        }
+    static CliRun run(String... argv) {
+        return CliRun.of(argv);
     }
 
     @Test
     void malformedDeviceIsAUsageError() {
         for (String bad : new String[] {"gpu", "opencl:", "opencl:-1", "opencl:x", "cuda:0"}) {
-            Result r = run("verify", "--device", bad, "testdata/fixtures/tiny-default.safetensors");
+            CliRun r = run("verify", "--device", bad, "testdata/fixtures/tiny-default.safetensors");
             assertEquals(2, r.rc(), bad + ": " + r.err());
             assertEquals(1, r.err().size(), "one line: " + r.err());
             assertTrue(r.err().get(0).contains("--device must be cpu, opencl or opencl:N"), r.err().get(0));
@@ -46,7 +28,7 @@ class DeviceFlagTest {
     @Test
     void aMissingDeviceIsOneLineAndExitOne() {
         // With OpenCL: there is no device 99. Without: there is no device at all. One line either way.
-        Result r = run("verify", "--device", "opencl:99", "testdata/fixtures/tiny-default.safetensors");
+        CliRun r = run("verify", "--device", "opencl:99", "testdata/fixtures/tiny-default.safetensors");
         assertEquals(1, r.rc(), r.err().toString());
         assertEquals(1, r.err().size(), "one line: " + r.err());
         String want = OpenClDevices.list().isEmpty() ? "no OpenCL device found" : "no OpenCL device 99";
@@ -56,7 +38,7 @@ class DeviceFlagTest {
 
     @Test
     void devicesListsWhatThereIs() {
-        Result r = run("devices");
+        CliRun r = run("devices");
         assertEquals(OpenClDevices.list().isEmpty() ? 1 : 0, r.rc(), r.err().toString());
     }
 }

@@ -3,9 +3,6 @@ package org.stmae.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,21 +14,9 @@ import org.stmae.synth.MotionDataset;
 
 /** {@code stmae finetune} then {@code stmae test} on generated clips, and their one-line errors. */
 class FinetuneCommandTest {
-    record Run(int rc, String out, String err) {}
 
-    static Run stmae(String... argv) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-        PrintStream so = System.out, se = System.err;
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int rc = Main.run(argv, System.out, System.err);
-            String err = e.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("stmae: Java")).reduce("", (a, b) -> a + b + "\n");
-            return new Run(rc, o.toString(StandardCharsets.UTF_8), err);
-        } finally {
-            System.setOut(so);
-            System.setErr(se);
-        }
+    static CliRun stmae(String... argv) {
+        return CliRun.of(argv);
     }
 
     @Test
@@ -41,16 +26,16 @@ class FinetuneCommandTest {
                 org.stmae.finetune.FinetunerTest.noiseTextures());
         String[] model = {"--img_size", "32", "--embed_dim", "16", "--depth", "1", "--num_heads", "2", "--mask_ratio", "0.75"};
         Path run = dir.resolve("run");
-        Run ft = stmae(concat(new String[] {"finetune", "--data", data.toString(), "--out", run.toString(), "--epochs", "1",
+        CliRun ft = stmae(concat(new String[] {"finetune", "--data", data.toString(), "--out", run.toString(), "--epochs", "1",
                 "--batch_size", "2", "--num_workers", "1", "--val_fraction", "0.34"}, model));
-        assertEquals(0, ft.rc(), ft.err() + ft.out());
+        assertEquals(0, ft.rc(), ft.errText() + ft.out());
         assertTrue(ft.out().contains("validation top-1"), ft.out());
         assertTrue(Files.exists(run.resolve("checkpoint.safetensors")) && Files.exists(run.resolve("metrics.csv")));
 
         Path testOut = dir.resolve("test");
-        Run t = stmae("test", "--checkpoint", run.resolve("checkpoint.safetensors").toString(), "--data", data.toString(), "--views", "2",
+        CliRun t = stmae("test", "--checkpoint", run.resolve("checkpoint.safetensors").toString(), "--data", data.toString(), "--views", "2",
                 "--crops", "3", "--num_workers", "1", "--out", testOut.toString());
-        assertEquals(0, t.rc(), t.err() + t.out());
+        assertEquals(0, t.rc(), t.errText() + t.out());
         assertTrue(t.out().contains("top-1") && t.out().contains("on 6 videos (2 x 3 views each"), t.out());
         Map<String, Object> j = Json.parseObject(Files.readString(testOut.resolve("test.json")));
         assertEquals(6, ((Number) j.get("videos")).intValue());
@@ -66,18 +51,18 @@ class FinetuneCommandTest {
 
     @Test
     void badInputIsOneLine(@TempDir Path dir) throws Exception {
-        Run r = stmae("finetune", "--data", dir.resolve("missing").toString(), "--out", dir.resolve("o").toString());
+        CliRun r = stmae("finetune", "--data", dir.resolve("missing").toString(), "--out", dir.resolve("o").toString());
         assertEquals(2, r.rc());
-        assertEquals(1, r.err().lines().count(), r.err());
+        assertEquals(1, r.errText().lines().count(), r.errText());
         r = stmae("finetune", "--data", dir.toString(), "--out", dir.resolve("o").toString(), "--pooling", "max");
         assertEquals(2, r.rc());
-        assertTrue(r.err().contains("pooling must be mae_st or videomae"), r.err());
+        assertTrue(r.errText().contains("pooling must be mae_st or videomae"), r.errText());
         Path notClassifier = dir.resolve("mae.safetensors");
         org.stmae.mae.Checkpoints.save(org.stmae.mae.Init.create(org.stmae.mae.MaeConfig.preset("tiny"), 0), notClassifier);
         r = stmae("test", "--checkpoint", notClassifier.toString(), "--data", dir.toString());
         assertEquals(1, r.rc());
-        assertEquals(1, r.err().lines().count(), r.err());
-        assertTrue(r.err().contains("not a classifier checkpoint"), r.err());
+        assertEquals(1, r.errText().lines().count(), r.errText());
+        assertTrue(r.errText().contains("not a classifier checkpoint"), r.errText());
         assertEquals(0, stmae("finetune", "--help").rc());
         assertEquals(0, stmae("test", "--help").rc());
     }
