@@ -31,6 +31,11 @@ public final class StudyResults {
                     evalSeconds, top1, top5);
         }
 
+        /** The same run reported under another study's name and label (a run shared between studies). */
+        Row as(String study, String variant) {
+            return new Row(study, variant, seed, pretrainSteps, pretrainSeconds, pretrainLoss, eval, evalEpochs, evalSeconds, top1, top5);
+        }
+
         static Row parse(String line) {
             String[] f = line.split(",", -1);
             if (f.length != 11) throw new IllegalArgumentException("expected 11 fields, got " + f.length + ": " + line);
@@ -62,6 +67,22 @@ public final class StudyResults {
             AtomicFile.writeString(csv, HEADER + "\n");
         }
         return r;
+    }
+
+    /** A single row with the header, as a run folder keeps its result. */
+    static void writeRow(Path file, Row row) throws IOException {
+        AtomicFile.writeString(file, HEADER + "\n" + row.csv() + "\n");
+    }
+
+    static Row readRow(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.size() < 2 || !lines.get(0).equals(HEADER)) throw new IOException(file + ": not a study result (header '" + HEADER + "' and one row)");
+        return Row.parse(lines.get(1));
+    }
+
+    /** Wall time of all runs, in seconds: what the study costs on its own (shared runs counted in full). */
+    public double seconds() {
+        return rows.stream().mapToDouble(r -> r.pretrainSeconds + r.evalSeconds).sum();
     }
 
     public boolean has(String variant, long seed) {

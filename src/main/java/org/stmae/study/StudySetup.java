@@ -25,7 +25,7 @@ public record StudySetup(List<String> classes, int clipsPerClass, int valClipsPe
     public static StudySetup defaults() {
         MaeConfig base = MaeConfig.builder().imgSize(32).patchSize(8).numFrames(8).tPatchSize(2).predTDim(4)
                 .embedDim(128).depth(4).numHeads(4).decoderEmbedDim(64).decoderDepth(2).decoderNumHeads(2).build();
-        return new StudySetup(MotionDataset.CLASSES, 320, 50, 32, 8, 0.3, 0, base, 1000, 8, 4, 1e-3, false, 20, 32, 1e-3,
+        return new StudySetup(MotionDataset.CLASSES, 320, 50, 32, 8, 0.3, 0, base, 500, 8, 4, 1e-3, false, 8, 32, 5e-4,
                 List.of(0L, 1L));
     }
 
@@ -52,17 +52,26 @@ public record StudySetup(List<String> classes, int clipsPerClass, int valClipsPe
                 .batchSize(finetuneBatch).lr(finetuneLr).dropout(0).dropPath(0).samplingRate(1).flipProb(0).seed(seed).evalEvery(finetuneEpochs).build();
     }
 
+    public StudySetup withSeeds(List<Long> s) {
+        return new StudySetup(classes, clipsPerClass, valClipsPerClass, size, frames, backgroundContrast, dataSeed, base, pretrainSteps,
+                pretrainBatch, repeatAug, pretrainLr, linearProbe, finetuneEpochs, finetuneBatch, finetuneLr, s);
+    }
+
     public String describe() {
+        return recipe() + "\nseeds: " + seeds;
+    }
+
+    /** Everything but the seeds: runs made under one recipe can be shared and extended with more seeds. */
+    public String recipe() {
         return String.format(Locale.ROOT, String.join("\n",
                         "data: %d classes (%s), %d train + %d held-out clips per class, %dx%dx%d, background contrast %.2f, data seed %d",
                         "model: %dx%dx%d clips, patches %dx%dx%d (%d tokens), encoder %d-d x %d blocks x %d heads, decoder %d-d x %d x %d, pred_t_dim %d",
                         "pre-training: %d steps of %d videos x %d repeats, lr %.2g, AdamW (0.9, 0.95), wd 0.05, warm-up 5%%, cosine",
-                        "evaluation: %s, %d epochs, batch %d, lr %.2g, no dropout, no drop path, no flips",
-                        "seeds: %s"),
+                        "evaluation: %s, %d epochs, batch %d, lr %.2g, no dropout, no drop path, no flips"),
                 classes.size(), String.join(",", classes), clipsPerClass, valClipsPerClass, frames, size, size, backgroundContrast, dataSeed,
                 base.numFrames(), base.imgSize(), base.imgSize(), base.tPatchSize(), base.patchSize(), base.patchSize(), base.numPatches(),
                 base.embedDim(), base.depth(), base.numHeads(), base.decoderEmbedDim(), base.decoderDepth(), base.decoderNumHeads(), base.predTDim(),
                 pretrainSteps, pretrainBatch, repeatAug, pretrainLr, linearProbe ? "linear probe" : "fine-tuning", finetuneEpochs, finetuneBatch,
-                finetuneLr, seeds);
+                finetuneLr);
     }
 }

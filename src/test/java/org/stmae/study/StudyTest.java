@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stmae.mae.MaeConfig;
@@ -48,7 +49,9 @@ class StudyTest {
             double top1 = Double.parseDouble(row.split(",")[9]);
             assertTrue(top1 >= 0 && top1 <= 1, row);
         }
-        assertTrue(Files.exists(dir.resolve("runs/mae-0.9-s0/pretrain/checkpoint-00002.safetensors")));
+        // mae-0.9 differs from the toy base (ratio 0.75) in the mask ratio only, which names its run folder.
+        assertTrue(Files.exists(dir.resolve("runs/mae-mask_ratio=0.9-s0/pretrain/checkpoint-00002.safetensors")));
+        assertTrue(Files.exists(dir.resolve("runs/scratch-s0/result.csv")));
         String md = Files.readString(dir.resolve("results.md"));
         assertTrue(md.contains("| scratch | 1 |") && md.contains("| mae-0.9 | 1 |") && md.contains("Chance: 50.0 %"), md);
         assertTrue(Files.size(dir.resolve("pretraining.png")) > 1000);
@@ -58,6 +61,28 @@ class StudyTest {
         new StudyRunner(plan, toy(), dir, log).run(textures());
         assertEquals(csv, Files.readAllLines(dir.resolve("results.csv")));
         assertEquals(2, buf.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("already in results.csv")).count());
+    }
+
+    @Test
+    void studiesInOneFolderRunAModelTheyShareOnceAndRefuseAnotherSetup(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream log = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        var first = new StudyPlan("first", "?", "-", "x", List.of(StudyPlan.Variant.mae("tube", Map.of("mask_type", "tube"))));
+        var second = new StudyPlan("second", "?", "-", "x", List.of(StudyPlan.Variant.mae("default", Map.of("mask_ratio", "0.75")),
+                StudyPlan.Variant.mae("tubes", Map.of("mask_type", "tube", "mask_ratio", "0.75"))));
+        new StudyRunner(first, toy(), dir.resolve("first"), dir, log).run(textures());
+        assertTrue(new StudyRunner(second, toy(), dir.resolve("second"), dir, log).runKey(second.variants().get(0)).equals("mae"));
+        new StudyRunner(second, toy(), dir.resolve("second"), dir, log).run(textures());
+        List<String> a = Files.readAllLines(dir.resolve("first/results.csv")), b = Files.readAllLines(dir.resolve("second/results.csv"));
+        assertEquals(1, buf.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("reused")).count(), buf.toString(StandardCharsets.UTF_8));
+        // The reused row is the first study's run under the second study's names.
+        assertEquals(a.get(1).replace("first,tube,", "second,tubes,"), b.get(2));
+        assertTrue(Files.exists(dir.resolve("runs/mae-s0")) && Files.exists(dir.resolve("runs/mae-mask_type=tube-s0")));
+        assertTrue(Files.readString(dir.resolve("second/results.md")).contains("Time: "));
+
+        StudySetup other = new StudySetup(List.of("left", "right"), 4, 2, 32, 4, 0.3, 0, toy().base(), 2, 2, 1, 1e-3, false, 1, 2, 1e-3, List.of(0L));
+        var e = assertThrows(IllegalArgumentException.class, () -> new StudyRunner(first, other, dir.resolve("first"), dir, log).run(textures()));
+        assertTrue(e.getMessage().contains("different setup"), e.getMessage());
     }
 
     @Test
