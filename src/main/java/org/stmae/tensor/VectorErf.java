@@ -4,7 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * A branch-free float erf for the Vector API, which has EXP (an SVML intrinsic on x86) but no
+ * A branch-free float erf for the Vector API, which has no
  * erf. Two pieces, both computed for every lane and blended:
  * <ul>
  *   <li>|x| &lt; 1: erf(x) = x + x * Q(x^2), Q of degree 6 (leading term exact, single fma at the end);
@@ -31,7 +31,7 @@ public final class VectorErf {
     /** erf(x) lane-wise, max abs error about 6e-8. */
     public static FloatVector erf(FloatVector x) {
         FloatVector z = x.abs(), z2 = z.mul(z);
-        FloatVector ez = z2.neg().lanewise(VectorOperators.EXP);
+        FloatVector ez = VectorExp.exp(z2.neg());
         FloatVector tail = erfcTail(z, ez).neg().add(1f);
         FloatVector r = tail.blend(erfSmall(z, z2), z.lt(1f));
         return r.blend(r.neg(), x.lt(0f));
