@@ -67,7 +67,21 @@ public final class StudyRunner {
             for (String name : ALL) {
                 log.printf(Locale.ROOT, "=== study %s, seed %d%n", name, seed);
                 new StudyRunner(StudyPlan.named(name), setup.withSeeds(List.of(seed)), root.resolve(name), root, log).run(textures);
+                writeSummary(root);
             }
+    }
+
+    /** {@code root/results.md}: every study's results.md found under root, in {@link #ALL}'s order, one heading level down. */
+    static void writeSummary(Path root) throws IOException {
+        StringBuilder sb = new StringBuilder("# studies\n");
+        for (String name : ALL) {
+            Path md = root.resolve(name).resolve("results.md");
+            if (!Files.exists(md)) continue;
+            sb.append('\n');
+            for (String line : Files.readAllLines(md)) sb.append(line.startsWith("#") ? "#" + line : line).append('\n');
+            sb.append("\n![").append(name).append("](").append(name).append('/').append(name).append(".png)\n");
+        }
+        AtomicFile.writeString(root.resolve("results.md"), sb.toString());
     }
 
     public StudyResults run(List<RgbFrame> textures) throws Exception {

@@ -86,6 +86,18 @@ class StudyTest {
     }
 
     @Test
+    void theSummaryOfAllStudiesHoldsEachStudysTableInOrder(@TempDir Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("ratio"));
+        Files.createDirectories(dir.resolve("pretraining"));
+        Files.writeString(dir.resolve("ratio/results.md"), "# study: ratio\n\n| 0.9 |\n");
+        Files.writeString(dir.resolve("pretraining/results.md"), "# study: pretraining\n\n| scratch |\n");
+        StudyRunner.writeSummary(dir);
+        String md = Files.readString(dir.resolve("results.md"));
+        assertTrue(md.indexOf("## study: pretraining") < md.indexOf("## study: ratio") && md.contains("![ratio](ratio/ratio.png)"), md);
+        assertFalse(md.contains("masking"), md);
+    }
+
+    @Test
     void summaryIsMeanAndSampleStdOverSeeds(@TempDir Path dir) throws IOException {
         StudyResults r = StudyResults.open(dir.resolve("r.csv"));
         double[] top1 = {0.5, 0.7, 0.9};
