@@ -146,7 +146,7 @@ public final class VectorKernels {
             s3 = s3.add(load(x, off + i + 3 * L));
         }
         for (; i < ub; i += L) s0 = s0.add(load(x, off + i));
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float s = addLanes(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) s += x[off + i];
         return s;
     }
@@ -162,8 +162,19 @@ public final class VectorKernels {
             s3 = load(a, ao + i + 3 * L).fma(load(b, bo + i + 3 * L), s3);
         }
         for (; i < ub; i += L) s0 = load(a, ao + i).fma(load(b, bo + i), s0);
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float s = addLanes(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) s += a[ao + i] * b[bo + i];
+        return s;
+    }
+
+    /**
+     * The lanes' sum in lane order. reduceLanes(ADD) leaves the order open, and the compiled and
+     * interpreted forms do differ, so a run's bits would depend on JIT timing (JitIndependenceTest).
+     */
+    private static float addLanes(FloatVector v) {
+        float[] lanes = v.toArray();
+        float s = lanes[0];
+        for (int i = 1; i < lanes.length; i++) s += lanes[i];
         return s;
     }
 
@@ -248,7 +259,7 @@ public final class VectorKernels {
             e.intoArray(out, o + j);
             vs = vs.add(e); // one accumulator: EXP's own latency dominates
         }
-        float sum = vs.reduceLanes(VectorOperators.ADD);
+        float sum = addLanes(vs);
         for (; j < d; j++) {
             float e = (float) Math.exp(x[o + j] - max);
             out[o + j] = e;
@@ -317,7 +328,7 @@ public final class VectorKernels {
             FloatVector c = load(x, off + i).sub(m);
             s0 = c.fma(c, s0);
         }
-        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float s = addLanes(s0.add(s1));
         for (; i < n; i++) s += (x[off + i] - m) * (x[off + i] - m);
         return s;
     }
@@ -359,7 +370,7 @@ public final class VectorKernels {
                 g0 = g0.add(g);
                 gx0 = g.fma(xhat, gx0);
             }
-            float gMean = g0.reduceLanes(VectorOperators.ADD), gxMean = gx0.reduceLanes(VectorOperators.ADD);
+            float gMean = addLanes(g0), gxMean = addLanes(gx0);
             for (; j < d; j++) {
                 float xhat = (x[o + j] - m) * s, g = dout[o + j] * w[j];
                 gMean += g;
