@@ -62,7 +62,7 @@ public final class VectorErf {
         return ez.mul(r);
     }
 
-    private static FloatVector c(FloatVector like, float v) {
+    static FloatVector c(FloatVector like, float v) {
         return FloatVector.broadcast(like.species(), v);
     }
 }
