@@ -40,11 +40,11 @@ public final class VectorErf {
     /** erf(z) for |z| &lt; 1, given z2 = z^2 (garbage, but finite or NaN, elsewhere). */
     static FloatVector erfSmall(FloatVector z, FloatVector z2) {
         FloatVector q = z2.fma(Q6, Q5);
-        q = z2.fma(q, c(z2, Q4));
-        q = z2.fma(q, c(z2, Q3));
-        q = z2.fma(q, c(z2, Q2));
-        q = z2.fma(q, c(z2, Q1));
-        q = z2.fma(q, c(z2, Q0));
+        q = z2.fma(q, c(Q4));
+        q = z2.fma(q, c(Q3));
+        q = z2.fma(q, c(Q2));
+        q = z2.fma(q, c(Q1));
+        q = z2.fma(q, c(Q0));
         return z.fma(q, z);
     }
 
@@ -52,17 +52,18 @@ public final class VectorErf {
     static FloatVector erfcTail(FloatVector z, FloatVector ez) {
         FloatVector s = z.min(4f).sub(2.5f);
         FloatVector r = s.fma(R8, R7);
-        r = s.fma(r, c(s, R6));
-        r = s.fma(r, c(s, R5));
-        r = s.fma(r, c(s, R4));
-        r = s.fma(r, c(s, R3));
-        r = s.fma(r, c(s, R2));
-        r = s.fma(r, c(s, R1));
-        r = s.fma(r, c(s, R0));
+        r = s.fma(r, c(R6));
+        r = s.fma(r, c(R5));
+        r = s.fma(r, c(R4));
+        r = s.fma(r, c(R3));
+        r = s.fma(r, c(R2));
+        r = s.fma(r, c(R1));
+        r = s.fma(r, c(R0));
         return ez.mul(r);
     }
 
-    static FloatVector c(FloatVector like, float v) {
-        return FloatVector.broadcast(like.species(), v);
+    /** The constant v in every lane of the engine's species (a constant species keeps C2's intrinsics). */
+    static FloatVector c(float v) {
+        return FloatVector.broadcast(VectorKernels.F, v);
     }
 }

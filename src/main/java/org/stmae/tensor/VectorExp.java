@@ -30,13 +30,13 @@ public final class VectorExp {
     public static FloatVector exp(FloatVector x) {
         x = x.max(MIN).min(MAX);
         FloatVector t = x.fma(LOG2E, ROUND), n = t.sub(ROUND);
-        FloatVector r = n.fma(VectorErf.c(n, -LN2_HI), x);
-        r = n.fma(VectorErf.c(n, -LN2_LO), r);
+        FloatVector r = n.fma(VectorErf.c(-LN2_HI), x);
+        r = n.fma(VectorErf.c(-LN2_LO), r);
         FloatVector p = r.fma(P0, P1);
-        p = r.fma(p, VectorErf.c(r, P2));
-        p = r.fma(p, VectorErf.c(r, P3));
-        p = r.fma(p, VectorErf.c(r, P4));
-        p = r.fma(p, VectorErf.c(r, P5));
+        p = r.fma(p, VectorErf.c(P2));
+        p = r.fma(p, VectorErf.c(P3));
+        p = r.fma(p, VectorErf.c(P4));
+        p = r.fma(p, VectorErf.c(P5));
         FloatVector e = r.mul(r).fma(p, r.add(1f));
         IntVector bits = ((IntVector) t.reinterpretAsInts()).sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23);
         return e.mul((FloatVector) bits.reinterpretAsFloats());

@@ -186,88 +186,110 @@ public final class VectorKernels {
 
     private static final float INV_SQRT2 = 0.70710678f, INV_SQRT_2PI = 0.39894228f;
 
+    /*
+     * GELU's vector form is about 40 Vector API calls per element, each inlined by C2 through
+     * several layers. In one compiled unit that runs past C2's inlining budget
+     * (NodeCountInliningCutoff) and the calls left over run as boxed Java fallbacks, 4x slower:
+     * JDK 25 always, JDK 17 depending on the profile. Helper methods do not help, since C2
+     * inlines hot ones back. So each kernel is three parallel passes over the whole array, each
+     * body its own lambda, which C2 compiles on its own: exp(-x^2/2), then Phi(-|x|), then the
+     * few operations that combine them. Arrays of n floats are the price.
+     */
+
     /**
-     * GELU(x) = x * Phi(x). With z = |x| / sqrt 2 and h = Phi(-|x|) = erfc(z) / 2, which is
-     * accurate in the tail: Phi(x) = 1 - h for x >= 0 (out = x - x h, one fma) and h for x < 0.
+     * GELU(x) = x * Phi(x). With h = Phi(-|x|) = erfc(|x| / sqrt 2) / 2, which is accurate in the
+     * tail: Phi(x) = 1 - h for x >= 0 (out = x - x h, one fma) and h for x < 0.
      */
     public static void geluForward(float[] x, float[] out, int n) {
-        Parallel.forRange(n, GRAIN_GELU, (from, to) -> {
-            int i = from, ub = from + F.loopBound(to - from);
-            float[] ez = gaussianExp(x, from, ub);
-            for (; i < ub; i += L) {
-                FloatVector v = load(x, i), h = halfErfc(v, load(ez, i - from));
-                v.mul(h).blend(v.neg().fma(h, v), v.compare(VectorOperators.GE, 0f)).intoArray(out, i);
+        float[] h = halfErfc(x, gaussianExp(x, n), n);
+        forVectors(n, GRAIN_STREAM, (from, to) -> {
+            for (int i = from; i < to; i += L) {
+                FloatVector v = load(x, i), hv = load(h, i);
+                v.mul(hv).blend(v.neg().fma(hv, v), v.compare(VectorOperators.GE, 0f)).intoArray(out, i);
             }
-            for (; i < to; i++) out[i] = (float) (x[i] * 0.5 * (1.0 + Erf.erf(x[i] * 0.7071067811865476)));
         });
+        for (int i = F.loopBound(n); i < n; i++) out[i] = (float) (x[i] * 0.5 * (1.0 + Erf.erf(x[i] * 0.7071067811865476)));
     }
 
     /** dx += dout * (Phi(x) + x * phi(x)); phi(x) = exp(-x^2 / 2) / sqrt(2 pi) reuses erfc's exp. */
     public static void geluBackward(float[] dout, float[] x, float[] dx, int n) {
-        Parallel.forRange(n, GRAIN_GELU, (from, to) -> {
-            int i = from, ub = from + F.loopBound(to - from);
-            float[] ezs = gaussianExp(x, from, ub);
-            for (; i < ub; i += L) {
-                // All loads first: C2 inlines in bytecode order, and this body is near its node
-                // budget (NodeCountInliningCutoff); a load parsed after erfc was left a boxed call.
-                FloatVector v = load(x, i), dy = load(dout, i), acc = load(dx, i), ez = load(ezs, i - from);
-                FloatVector h = halfErfc(v, ez);
-                FloatVector cdf = h.blend(h.neg().add(1f), v.compare(VectorOperators.GE, 0f));
-                dy.fma(v.mul(INV_SQRT_2PI).fma(ez, cdf), acc).intoArray(dx, i);
-            }
-            for (; i < to; i++) { // the scalar oracle's formula
-                double v = x[i], cdf = 0.5 * (1.0 + Erf.erf(v * 0.7071067811865476));
-                dx[i] += (float) (dout[i] * (cdf + v * 0.3989422804014327 * Math.exp(-0.5 * v * v)));
+        float[] ez = gaussianExp(x, n), h = halfErfc(x, ez, n);
+        forVectors(n, GRAIN_STREAM, (from, to) -> {
+            for (int i = from; i < to; i += L) {
+                FloatVector v = load(x, i), hv = load(h, i);
+                FloatVector cdf = hv.blend(hv.neg().add(1f), v.compare(VectorOperators.GE, 0f));
+                load(dout, i).fma(v.mul(INV_SQRT_2PI).fma(load(ez, i), cdf), load(dx, i)).intoArray(dx, i);
             }
         });
+        for (int i = F.loopBound(n); i < n; i++) { // the scalar oracle's formula
+            double v = x[i], cdf = 0.5 * (1.0 + Erf.erf(v * 0.7071067811865476));
+            dx[i] += (float) (dout[i] * (cdf + v * 0.3989422804014327 * Math.exp(-0.5 * v * v)));
+        }
     }
 
-    /**
-     * exp(-x^2 / 2) for x[from, to) (a multiple of the vector length), in its own loop: inside
-     * GELU's loop body it pushed C2 past its inlining budget and made the kernels 3x slower.
-     */
-    private static float[] gaussianExp(float[] x, int from, int to) {
-        float[] ez = new float[to - from];
-        for (int i = from; i < to; i += L) {
-            FloatVector v = load(x, i);
-            VectorExp.exp(v.mul(v).mul(-0.5f)).intoArray(ez, i - from);
-        }
+    /** exp(-x^2 / 2) for the whole vectors of x[0, n); the tail is left 0 (callers take the scalar path there). */
+    private static float[] gaussianExp(float[] x, int n) {
+        float[] ez = new float[n];
+        forVectors(n, GRAIN_GELU, (from, to) -> {
+            for (int i = from; i < to; i += L) {
+                FloatVector v = load(x, i);
+                VectorExp.exp(v.mul(v).mul(-0.5f)).intoArray(ez, i);
+            }
+        });
         return ez;
     }
 
-    /** Phi(-|x|) = erfc(|x| / sqrt 2) / 2, given ez = exp(-x^2 / 2). */
-    private static FloatVector halfErfc(FloatVector x, FloatVector ez) {
-        FloatVector z = x.abs().mul(INV_SQRT2);
-        FloatVector small = VectorErf.erfSmall(z, z.mul(z)).fma(-0.5f, 0.5f);
-        return VectorErf.erfcTail(z, ez).mul(0.5f).blend(small, z.lt(1f));
+    /** Phi(-|x|) = erfc(|x| / sqrt 2) / 2 for the whole vectors of x[0, n), given ez = exp(-x^2 / 2). */
+    private static float[] halfErfc(float[] x, float[] ez, int n) {
+        float[] h = new float[n];
+        forVectors(n, GRAIN_GELU, (from, to) -> {
+            for (int i = from; i < to; i += L) {
+                FloatVector z = load(x, i).abs().mul(INV_SQRT2);
+                FloatVector small = VectorErf.erfSmall(z, z.mul(z)).fma(-0.5f, 0.5f);
+                VectorErf.erfcTail(z, load(ez, i)).mul(0.5f).blend(small, z.lt(1f)).intoArray(h, i);
+            }
+        });
+        return h;
     }
+
+    /** {@code body} over [0, loopBound(n)) split over the pool at whole vectors. */
+    private static void forVectors(int n, int grain, Parallel.RangeBody body) {
+        Parallel.forRange(n / L, Math.max(1, grain / L), (v0, v1) -> body.run(v0 * L, v1 * L));
+    }
+
     // ---- softmax over the last axis ----------------------------------------------------------
 
-    /** See {@link ScalarKernels#softmaxForward}; rows split over the pool. */
+    /**
+     * See {@link ScalarKernels#softmaxForward}; rows split over the pool. Three passes (row
+     * maxima, exponentials, sums and scaling), each its own lambda: with all three in one
+     * compiled unit C2 ran out of inlining budget inside exp (JDK 25), as with GELU above.
+     */
     public static void softmaxForward(float[] x, float[] out, int rows, int d) {
-        Parallel.forRange(rows, rowGrain(d), (r0, r1) -> {
-            for (int r = r0; r < r1; r++) softmaxRow(x, out, r * d, d);
+        float[] max = new float[rows];
+        int grain = rowGrain(d), ub = F.loopBound(d);
+        Parallel.forRange(rows, grain, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) max[r] = max(x, r * d, d);
         });
-    }
-
-    private static void softmaxRow(float[] x, float[] out, int o, int d) {
-        float max = max(x, o, d);
-        FloatVector vmax = FloatVector.broadcast(F, max), vs = FloatVector.zero(F);
-        int j = 0, ub = F.loopBound(d);
-        for (; j < ub; j += L) {
-            FloatVector e = VectorExp.exp(load(x, o + j).sub(vmax));
-            e.intoArray(out, o + j);
-            vs = vs.add(e); // one accumulator: EXP's own latency dominates
-        }
-        float sum = addLanes(vs);
-        for (; j < d; j++) {
-            float e = (float) Math.exp(x[o + j] - max);
-            out[o + j] = e;
-            sum += e;
-        }
-        float inv = 1f / sum;
-        for (j = 0; j < ub; j += L) load(out, o + j).mul(inv).intoArray(out, o + j);
-        for (; j < d; j++) out[o + j] *= inv;
+        Parallel.forRange(rows, grain, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int o = r * d, j = 0;
+                FloatVector vmax = FloatVector.broadcast(F, max[r]);
+                for (; j < ub; j += L) VectorExp.exp(load(x, o + j).sub(vmax)).intoArray(out, o + j);
+                for (; j < d; j++) out[o + j] = (float) Math.exp(x[o + j] - max[r]);
+            }
+        });
+        Parallel.forRange(rows, grain, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int o = r * d, j = 0;
+                FloatVector vs = FloatVector.zero(F);
+                for (; j < ub; j += L) vs = vs.add(load(out, o + j)); // one accumulator, in order
+                float sum = addLanes(vs);
+                for (; j < d; j++) sum += out[o + j];
+                float inv = 1f / sum;
+                for (j = 0; j < ub; j += L) load(out, o + j).mul(inv).intoArray(out, o + j);
+                for (; j < d; j++) out[o + j] *= inv;
+            }
+        });
     }
 
     private static float max(float[] x, int off, int n) {
