@@ -29,7 +29,9 @@ CONFIGS = {"bench-S": BENCH_S, "bench-S-dense": dict(BENCH_S, encoder_mask_token
 
 
 def flops_forward(c):
-    """Forward FLOPs of one clip; the formula of org.stmae.mae.Flops."""
+    """Forward FLOPs of one clip; the formula of org.stmae.mae.Flops. The sparse model's patch
+    embedding is counted for the visible patches, as ours computes it; this reference (mae_st's
+    order) embeds all of them, so its GFLOP/s here understate what it computes."""
     L = (c["num_frames"] // c["t_patch_size"]) * (c["img_size"] // c["patch_size"]) ** 2
     keep = int(L * (1 - c["mask_ratio"]))
     cls = 1 if c["cls_embed"] else 0
@@ -42,8 +44,9 @@ def flops_forward(c):
         return 2.0 * s * d * 4 * d + 4.0 * s * s * d + 2.0 * s * d * h * 2
 
     dense = c["encoder_mask_tokens"]
-    s_enc = (L if dense else keep) + cls
-    enc = 2.0 * L * patch_dim * D + c["depth"] * block(s_enc, D, int(D * c["mlp_ratio"]))
+    s_enc_patches = L if dense else keep
+    s_enc = s_enc_patches + cls
+    enc = 2.0 * s_enc_patches * patch_dim * D + c["depth"] * block(s_enc, D, int(D * c["mlp_ratio"]))
     s_dec = L + cls
     dec = 2.0 * (L if dense else keep) * D * Dd + c["decoder_depth"] * block(s_dec, Dd, int(Dd * c["mlp_ratio"])) \
         + 2.0 * s_dec * Dd * pred_dim

@@ -33,7 +33,7 @@ final class InfoCommand implements Command {
             System.out.printf(Locale.ROOT, "target         %d values per token (%d target frames)%n", c.predDim(), c.predTDim());
         System.out.println();
         System.out.printf(Locale.ROOT, "%-26s %14s %14s %8s%n", "forward GFLOPs per clip", "sparse", "dense [M]", "ratio");
-        row("encoder", Flops.encoder(c, false) + Flops.patchEmbed(c), Flops.encoder(c, true) + Flops.patchEmbed(c));
+        row("encoder", Flops.encoder(c, false) + Flops.patchEmbed(c, false), Flops.encoder(c, true) + Flops.patchEmbed(c, true));
         row("decoder", Flops.decoder(c, false), Flops.decoder(c, true));
         row("total", Flops.forward(c, false), Flops.forward(c, true));
         return 0;

@@ -21,8 +21,13 @@ public final class Flops {
         return (dense ? c.numPatches() : c.lenKeep()) + (c.clsEmbed() ? 1 : 0);
     }
 
-    public static double patchEmbed(MaeConfig c) {
-        return 2.0 * c.numPatches() * c.patchDim() * c.embedDim();
+    /**
+     * The patch embedding of the patches the encoder sees: the visible ones (sparse; mae_st
+     * embeds all of them and then drops the masked ones, the same tokens for 10x the work) or
+     * all of them (dense).
+     */
+    public static double patchEmbed(MaeConfig c, boolean dense) {
+        return 2.0 * (dense ? c.numPatches() : c.lenKeep()) * c.patchDim() * c.embedDim();
     }
 
     public static double encoder(MaeConfig c, boolean dense) {
@@ -38,7 +43,7 @@ public final class Flops {
 
     /** Forward FLOPs of the whole model for one clip. */
     public static double forward(MaeConfig c, boolean dense) {
-        return patchEmbed(c) + encoder(c, dense) + decoder(c, dense);
+        return patchEmbed(c, dense) + encoder(c, dense) + decoder(c, dense);
     }
 
     /** Forward + backward (about 2x the forward) for one clip. */

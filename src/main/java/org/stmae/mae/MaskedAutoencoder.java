@@ -37,7 +37,7 @@ public final class MaskedAutoencoder {
     private final Linear decoderEmbed, decoderPred;
 
     /** What one forward pass produced; {@code loss} is the node to call backward() on. */
-    public record Output(Var loss, Var pred, Tensor target, Var latent, Var patchEmbed, Mask mask) {}
+    public record Output(Var loss, Var pred, Tensor target, Var latent, Mask mask) {}
 
     public MaskedAutoencoder(MaeConfig cfg) {
         this.cfg = cfg;
@@ -76,12 +76,11 @@ public final class MaskedAutoencoder {
     /** Encoder, decoder and loss on input [N, C, T, H, W] under the given mask. */
     public Output forward(Tensor input, Mask mask) {
         PatchEmbedding.checkInput(cfg, input);
-        Var embedded = patchEmbed(input);
-        Var latent = cfg.encoderMaskTokens() ? encodeDense(embedded, mask) : encode(embedded, mask);
+        Var latent = cfg.encoderMaskTokens() ? encodeDense(patchEmbed(input), mask) : encode(input, mask);
         Var pred = decode(latent, mask);
         Tensor target = Targets.target(cfg, input);
         Var loss = MaskedMse.maskedMse(pred, target, mask.mask());
-        return new Output(loss, pred, target, latent, embedded, mask);
+        return new Output(loss, pred, target, latent, mask);
     }
 
     /** The Conv3d patch embedding (SPEC.md, patches): [N, C, T, H, W] -> [N, L, D]. */
@@ -90,9 +89,14 @@ public final class MaskedAutoencoder {
     }
 
     /** Sparse encoder: visible tokens only, in ids_keep order. Returns [N, K, D] after norm. */
-    private Var encode(Var x, Mask mask) {
-        // Adding positions before the gather equals gathering both, element by element.
-        Var tokens = IndexOps.gather(Elementwise.add(x, pos.patchTable()), 1, mask.idsKeep());
+    private Var encode(Tensor input, Mask mask) {
+        // mae_st embeds every patch, adds positions and then keeps the visible tokens. The
+        // embedding maps each patch on its own, so embedding only the kept patches gives the
+        // same tokens and skips the masked ones' share of its forward and weight gradient (90 %).
+        int n = mask.batch(), l = mask.numTokens();
+        Var patches = IndexOps.gather(Var.constant(PatchEmbedding.patchify(cfg, input)), 1, mask.idsKeep());
+        Var positions = IndexOps.gather(ShapeOps.expand(pos.patchTable(), n, l, cfg.embedDim()), 1, mask.idsKeep());
+        Var tokens = Elementwise.add(PatchEmbedding.project(cfg, patchWeight, patchBias, patches), positions);
         return runBlocks(tokens, clsToken, pos, blocks, norm);
     }
 

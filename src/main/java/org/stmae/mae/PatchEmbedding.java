@@ -16,9 +16,18 @@ public final class PatchEmbedding {
 
     /** [N, C, T, H, W] -> [N, L, D] with {@code patch_embed.proj.weight} [D, C, t, p, p] and its bias. */
     public static Var apply(MaeConfig cfg, Var weight, Var bias, Tensor input) {
-        int d = cfg.embedDim();
-        Var w = ShapeOps.reshape(ShapeOps.permute(weight, 0, 2, 3, 4, 1), d, cfg.patchDim());
-        return MatMul.linear(Var.constant(Patchify.patchify(input, cfg.patchSize(), cfg.tPatchSize())), w, bias);
+        return project(cfg, weight, bias, Var.constant(patchify(cfg, input)));
+    }
+
+    /** The patch vectors of {@code input}: [N, C, T, H, W] -> [N, L, patchDim]. */
+    public static Tensor patchify(MaeConfig cfg, Tensor input) {
+        return Patchify.patchify(input, cfg.patchSize(), cfg.tPatchSize());
+    }
+
+    /** Patch vectors [..., patchDim] -> tokens [..., D]. */
+    public static Var project(MaeConfig cfg, Var weight, Var bias, Var patches) {
+        Var w = ShapeOps.reshape(ShapeOps.permute(weight, 0, 2, 3, 4, 1), cfg.embedDim(), cfg.patchDim());
+        return MatMul.linear(patches, w, bias);
     }
 
     /** One line naming both shapes when {@code input} is not [N, C, T, H, W] of this config. */

@@ -122,7 +122,7 @@ public final class Verifier {
         } catch (IllegalArgumentException e) {
             throw new InvalidDump(base.path() + ": " + e.getMessage());
         }
-        compare(rows, base, "act.patch_embed", out.patchEmbed().value);
+        compare(rows, base, "act.patch_embed", model.patchEmbed(input).value);
         compare(rows, base, "act.latent", out.latent().value);
         compare(rows, base, "target", out.target());
         compare(rows, base, "pred", out.pred().value);
