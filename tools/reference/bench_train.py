@@ -44,11 +44,11 @@ def flops_forward(c):
         return 2.0 * s * d * 4 * d + 4.0 * s * s * d + 2.0 * s * d * h * 2
 
     dense = c["encoder_mask_tokens"]
-    s_enc_patches = L if dense else keep
-    s_enc = s_enc_patches + cls
-    enc = 2.0 * s_enc_patches * patch_dim * D + c["depth"] * block(s_enc, D, int(D * c["mlp_ratio"]))
+    patches = L if dense else keep  # the patches the encoder sees
+    s_enc = patches + cls
+    enc = 2.0 * patches * patch_dim * D + c["depth"] * block(s_enc, D, int(D * c["mlp_ratio"]))
     s_dec = L + cls
-    dec = 2.0 * (L if dense else keep) * D * Dd + c["decoder_depth"] * block(s_dec, Dd, int(Dd * c["mlp_ratio"])) \
+    dec = 2.0 * patches * D * Dd + c["decoder_depth"] * block(s_dec, Dd, int(Dd * c["mlp_ratio"])) \
         + 2.0 * s_dec * Dd * pred_dim
     return enc + dec
 

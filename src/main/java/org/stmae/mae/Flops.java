@@ -16,18 +16,22 @@ public final class Flops {
         return projections + attention + mlp;
     }
 
-    /** Encoder tokens: visible ones (sparse) or all of them (dense), plus the class token. */
+    /** Patches the encoder sees: the visible ones (sparse) or all of them (dense). */
+    public static int encoderPatches(MaeConfig c, boolean dense) {
+        return dense ? c.numPatches() : c.lenKeep();
+    }
+
+    /** Encoder tokens: {@link #encoderPatches} plus the class token. */
     public static int encoderTokens(MaeConfig c, boolean dense) {
-        return (dense ? c.numPatches() : c.lenKeep()) + (c.clsEmbed() ? 1 : 0);
+        return encoderPatches(c, dense) + (c.clsEmbed() ? 1 : 0);
     }
 
     /**
-     * The patch embedding of the patches the encoder sees: the visible ones (sparse; mae_st
-     * embeds all of them and then drops the masked ones, the same tokens for 10x the work) or
-     * all of them (dense).
+     * The patch embedding of the patches the encoder sees (sparse: mae_st embeds all of them and
+     * then drops the masked ones, the same tokens for 10x the work).
      */
     public static double patchEmbed(MaeConfig c, boolean dense) {
-        return 2.0 * (dense ? c.numPatches() : c.lenKeep()) * c.patchDim() * c.embedDim();
+        return 2.0 * encoderPatches(c, dense) * c.patchDim() * c.embedDim();
     }
 
     public static double encoder(MaeConfig c, boolean dense) {
@@ -36,7 +40,7 @@ public final class Flops {
 
     public static double decoder(MaeConfig c, boolean dense) {
         long sDec = c.numPatches() + (c.clsEmbed() ? 1 : 0), dd = c.decoderEmbedDim();
-        double embed = 2.0 * (dense ? c.numPatches() : c.lenKeep()) * c.embedDim() * dd;
+        double embed = 2.0 * encoderPatches(c, dense) * c.embedDim() * dd;
         double pred = 2.0 * sDec * dd * c.predDim();
         return embed + c.decoderDepth() * block(sDec, dd, c.mlpHidden((int) dd)) + pred;
     }

@@ -4,8 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * A branch-free float erf for the Vector API, which has no
- * erf. Two pieces, both computed for every lane and blended:
+ * A branch-free float erf for the Vector API, which has no erf. Two pieces, both computed for
+ * every lane and blended:
  * <ul>
  *   <li>|x| &lt; 1: erf(x) = x + x * Q(x^2), Q of degree 6 (leading term exact, single fma at the end);
  *   <li>|x| &gt;= 1: erf(x) = 1 - exp(-x^2) * R(|x| - 2.5), R of degree 8 fitting erfcx = exp(x^2) erfc(x)

@@ -42,7 +42,10 @@ public final class VectorExp {
         return e.mul((FloatVector) bits.reinterpretAsFloats());
     }
 
-    /** The scalar form of {@link #exp}, the same operations in the same order: the tail loops' exp. */
+    /**
+     * The scalar form of {@link #exp}, the same operations in the same order: ExpTest holds the
+     * vector form to it bit for bit. (The kernels' tail loops keep the scalar oracle's Math.exp.)
+     */
     public static float exp(float x) {
         x = Math.min(Math.max(x, MIN), MAX);
         float t = Math.fma(x, LOG2E, ROUND), n = t - ROUND;
