@@ -52,27 +52,27 @@ public final class Elementwise {
     /** x * s for a constant s (attention's 1/sqrt(head_dim)). */
     public static Var scale(Var x, float s) {
         Tensor out = scaled(x.value, s);
-        return Var.of(out, "scale", g -> Kernels.axpy(s, g.data, x.gradData(), g.size()), x);
+        return Var.of(out, "scale", g -> Kernels.axpy(s, g, x.gradBuffer(), g.size()), x);
     }
 
     /** out = a OP b with broadcasting; shape errors name the op and both shapes. */
     static Tensor binary(String op, Binary kind, Tensor a, Tensor b) {
         int[] outShape = Shapes.broadcast(op, a.shape(), b.shape());
         Tensor out = Tensor.zeros(outShape);
-        Kernels.binary(kind, outShape, a.data, a.shape(), b.data, b.shape(), out.data);
+        Kernels.binary(kind, outShape, a, a.shape(), b, b.shape(), out);
         return out;
     }
 
     static Tensor scaled(Tensor x, float s) {
         Tensor out = Tensor.zeros(x.shape());
-        Kernels.axpy(s, x.data, out.data, x.size());
+        Kernels.axpy(s, x, out, x.size());
         return out;
     }
 
     /** x.grad += g reduced to x's shape (g has the broadcast output shape). */
     static void gradTo(Var x, Tensor g) {
         if (!x.needsGrad()) return;
-        if (Arrays.equals(x.value.shape(), g.shape())) x.accumulate(g.data);
-        else Kernels.reduceInto(g.data, g.shape(), x.gradData(), x.value.shape());
+        if (Arrays.equals(x.value.shape(), g.shape())) x.accumulate(g);
+        else Kernels.reduceInto(g, g.shape(), x.gradBuffer(), x.value.shape());
     }
 }

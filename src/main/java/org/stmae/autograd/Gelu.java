@@ -9,7 +9,7 @@ public final class Gelu {
 
     public static Var gelu(Var x) {
         Tensor out = Tensor.zeros(x.shape());
-        Kernels.geluForward(x.value.data, out.data, out.size());
-        return Var.of(out, "gelu", g -> Kernels.geluBackward(g.data, x.value.data, x.gradData(), g.size()), x);
+        Kernels.geluForward(x.value, out, out.size());
+        return Var.of(out, "gelu", g -> Kernels.geluBackward(g, x.value, x.gradBuffer(), g.size()), x);
     }
 }

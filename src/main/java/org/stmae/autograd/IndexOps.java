@@ -2,6 +2,7 @@ package org.stmae.autograd;
 
 import java.util.Arrays;
 import org.stmae.tensor.IntTensor;
+import org.stmae.tensor.Kernels;
 import org.stmae.tensor.Shapes;
 import org.stmae.tensor.Tensor;
 
@@ -25,10 +26,9 @@ public final class IndexOps {
         int[] outShape = xs.clone();
         outShape[ax] = k;
         Tensor out = Tensor.zeros(outShape);
-        for (int o = 0; o < outer; o++)
-            for (int j = 0; j < k; j++)
-                System.arraycopy(x.value.data, (o * len + index.data[o * k + j]) * inner, out.data, (o * k + j) * inner, inner);
-        return Var.of(out, "gather", g -> scatterAdd(g.data, x.gradData(), index, outer, k, len, inner), x);
+        int[] picked = rows(index, outer, k, len), dense = sequence(outer * k);
+        Kernels.copyRows(x.value, picked, out, dense, inner, false);
+        return Var.of(out, "gather", g -> Kernels.copyRows(g, dense, x.gradBuffer(), picked, inner, true), x);
     }
 
     /**
@@ -46,19 +46,23 @@ public final class IndexOps {
             throw new IllegalArgumentException("scatter: index shape " + Shapes.str(index.shape()) + " does not match source shape " + Shapes.str(ss));
         int outer = ShapeOps.outer(ss, ax), inner = ShapeOps.inner(ss, ax);
         Tensor out = Tensor.zeros(outShape);
-        scatterAdd(src.value.data, out.data, index, outer, k, size, inner);
-        return Var.of(out, "scatter", g -> {
-            float[] gs = src.gradData();
-            for (int o = 0; o < outer; o++)
-                for (int j = 0; j < k; j++)
-                    ShapeOps.addRange(g.data, (o * size + index.data[o * k + j]) * inner, gs, (o * k + j) * inner, inner);
-        }, src);
+        int[] placed = rows(index, outer, k, size), dense = sequence(outer * k);
+        Kernels.copyRows(src.value, dense, out, placed, inner, true);
+        return Var.of(out, "scatter", g -> Kernels.copyRows(g, placed, src.gradBuffer(), dense, inner, true), src);
     }
 
-    private static void scatterAdd(float[] src, float[] dst, IntTensor index, int outer, int k, int len, int inner) {
+    /** Row o * len + index[o, j] of the indexed tensor for each (o, j), seen as rows of the trailing block. */
+    private static int[] rows(IntTensor index, int outer, int k, int len) {
+        int[] r = new int[outer * k];
         for (int o = 0; o < outer; o++)
-            for (int j = 0; j < k; j++)
-                ShapeOps.addRange(src, (o * k + j) * inner, dst, (o * len + index.data[o * k + j]) * inner, inner);
+            for (int j = 0; j < k; j++) r[o * k + j] = o * len + index.data[o * k + j];
+        return r;
+    }
+
+    private static int[] sequence(int n) {
+        int[] r = new int[n];
+        for (int i = 0; i < n; i++) r[i] = i;
+        return r;
     }
 
     /** Checks the index's shape against x's prefix and every value against [0, len); returns K. */

@@ -18,11 +18,11 @@ public final class LayerNorm {
         int rows = x.value.size() / d;
         Tensor out = Tensor.zeros(xs);
         boolean grad = !NoGrad.active();
-        float[] mean = grad ? new float[rows] : null, rstd = grad ? new float[rows] : null;
-        Kernels.layerNormForward(x.value.data, weight.value.data, bias.value.data, out.data, mean, rstd, rows, d, eps);
-        return Var.of(out, "layerNorm", g -> Kernels.layerNormBackward(g.data, x.value.data, weight.value.data, mean, rstd,
-                x.needsGrad() ? x.gradData() : null,
-                weight.needsGrad() ? weight.gradData() : null,
-                bias.needsGrad() ? bias.gradData() : null, rows, d), x, weight, bias);
+        Tensor mean = grad ? Tensor.zeros(rows) : null, rstd = grad ? Tensor.zeros(rows) : null;
+        Kernels.layerNormForward(x.value, weight.value, bias.value, out, mean, rstd, rows, d, eps);
+        return Var.of(out, "layerNorm", g -> Kernels.layerNormBackward(g, x.value, weight.value, mean, rstd,
+                x.needsGrad() ? x.gradBuffer() : null,
+                weight.needsGrad() ? weight.gradBuffer() : null,
+                bias.needsGrad() ? bias.gradBuffer() : null, rows, d), x, weight, bias);
     }
 }

@@ -1,6 +1,7 @@
 package org.stmae.autograd;
 
 import java.util.Arrays;
+import org.stmae.tensor.Kernels;
 import org.stmae.tensor.Shapes;
 import org.stmae.tensor.Tensor;
 
@@ -19,28 +20,13 @@ public final class MaskedMse {
             throw new IllegalArgumentException("maskedMse: pred " + Shapes.str(ps) + ", target " + Shapes.str(target.shape())
                     + " and mask " + Shapes.str(ms) + " do not fit (mask must be pred's shape without the last axis)");
         int p = ps[ps.length - 1], tokens = mask.size();
-        float[] x = pred.value.data, y = target.data, w = mask.data;
-        double total = 0, weight = 0;
-        for (int t = 0; t < tokens; t++) {
-            weight += w[t];
-            if (w[t] == 0) continue;
-            double se = 0;
-            for (int j = 0; j < p; j++) {
-                double diff = x[t * p + j] - y[t * p + j];
-                se += diff * diff;
-            }
-            total += w[t] * (se / p);
-        }
+        double weight = 0;
+        for (float w : mask.storage().read()) weight += w;
         double denom = weight;
-        Tensor loss = Tensor.scalar((float) (total / denom));
+        Tensor loss = Tensor.scalar((float) (Kernels.maskedSquaredError(pred.value, target, mask, tokens, p) / denom));
         return Var.of(loss, "maskedMse", g -> {
-            float[] gx = pred.gradData();
-            double scale = g.data[0] * 2.0 / (p * denom);
-            for (int t = 0; t < tokens; t++) {
-                if (w[t] == 0) continue;
-                float c = (float) (scale * w[t]);
-                for (int j = 0; j < p; j++) gx[t * p + j] += c * (x[t * p + j] - y[t * p + j]);
-            }
+            double scale = g.item() * 2.0 / (p * denom);
+            Kernels.maskedSquaredErrorBackward(scale, pred.value, target, mask, pred.gradBuffer(), tokens, p);
         }, pred);
     }
 }

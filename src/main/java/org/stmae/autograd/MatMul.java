@@ -38,17 +38,17 @@ public final class MatMul {
         outShape[batchShape.length] = m;
         outShape[batchShape.length + 1] = n;
         Tensor out = Tensor.zeros(outShape);
-        mm(batch, transA, transB, m, n, k, a.value.data, aShared ? 0 : m * k, b.value.data, bShared ? 0 : k * n, out.data, m * n, false);
+        mm(batch, transA, transB, m, n, k, a.value, aShared ? 0 : m * k, b.value, bShared ? 0 : k * n, out, m * n, false);
         return Var.of(out, "matmul", g -> {
             // C = op(A) op(B). Each gradient is again one product; the stored layout of the
             // operand decides which factor is transposed (see SPEC.md, matmul).
             if (a.needsGrad()) {
-                if (!transA) gradProduct(batch, aShared, false, !transB, m, k, n, g.data, m * n, b.value.data, bShared ? 0 : k * n, a.gradData(), m * k);
-                else gradProduct(batch, aShared, transB, true, k, m, n, b.value.data, bShared ? 0 : k * n, g.data, m * n, a.gradData(), m * k);
+                if (!transA) gradProduct(batch, aShared, false, !transB, m, k, n, g, m * n, b.value, bShared ? 0 : k * n, a.gradBuffer(), m * k);
+                else gradProduct(batch, aShared, transB, true, k, m, n, b.value, bShared ? 0 : k * n, g, m * n, a.gradBuffer(), m * k);
             }
             if (b.needsGrad()) {
-                if (!transB) gradProduct(batch, bShared, !transA, false, k, n, m, a.value.data, aShared ? 0 : m * k, g.data, m * n, b.gradData(), k * n);
-                else gradProduct(batch, bShared, true, transA, n, k, m, g.data, m * n, a.value.data, aShared ? 0 : m * k, b.gradData(), k * n);
+                if (!transB) gradProduct(batch, bShared, !transA, false, k, n, m, a.value, aShared ? 0 : m * k, g, m * n, b.gradBuffer(), k * n);
+                else gradProduct(batch, bShared, true, transA, n, k, m, g, m * n, a.value, aShared ? 0 : m * k, b.gradBuffer(), k * n);
             }
         }, a, b);
     }
@@ -67,20 +67,20 @@ public final class MatMul {
         int[] outShape = xs.clone();
         outShape[xs.length - 1] = outF;
         Tensor y = Tensor.zeros(outShape);
-        mm(1, false, true, rows, outF, in, x.value.data, 0, w.value.data, 0, y.data, 0, false);
+        mm(1, false, true, rows, outF, in, x.value, 0, w.value, 0, y, 0, false);
         int[] rowsOut = {rows, outF}, biasShape = {outF};
-        if (bias != null) Kernels.binary(Binary.ADD, rowsOut, y.data, rowsOut, bias.value.data, biasShape, y.data);
+        if (bias != null) Kernels.binary(Binary.ADD, rowsOut, y, rowsOut, bias.value, biasShape, y);
         Var[] inputs = bias == null ? new Var[] {x, w} : new Var[] {x, w, bias};
         return Var.of(y, "linear", g -> {
-            if (x.needsGrad()) mm(1, false, false, rows, in, outF, g.data, 0, w.value.data, 0, x.gradData(), 0, true);
-            if (w.needsGrad()) mm(1, true, false, outF, in, rows, g.data, 0, x.value.data, 0, w.gradData(), 0, true);
-            if (bias != null && bias.needsGrad()) Kernels.reduceInto(g.data, rowsOut, bias.gradData(), biasShape);
+            if (x.needsGrad()) mm(1, false, false, rows, in, outF, g, 0, w.value, 0, x.gradBuffer(), 0, true);
+            if (w.needsGrad()) mm(1, true, false, outF, in, rows, g, 0, x.value, 0, w.gradBuffer(), 0, true);
+            if (bias != null && bias.needsGrad()) Kernels.reduceInto(g, rowsOut, bias.gradBuffer(), biasShape);
         }, inputs);
     }
 
     /** Contiguous batched product C = op(A) op(B) (+ C), leading dimensions implied by the shapes. */
     static void mm(int batch, boolean tA, boolean tB, int m, int n, int k,
-                   float[] a, int aBatch, float[] b, int bBatch, float[] c, int cBatch, boolean accumulate) {
+                   Tensor a, int aBatch, Tensor b, int bBatch, Tensor c, int cBatch, boolean accumulate) {
         Kernels.matmul(batch, tA, tB, m, n, k, a, 0, tA ? m : k, aBatch, b, 0, tB ? k : n, bBatch, c, 0, n, cBatch, accumulate);
     }
 
@@ -90,7 +90,7 @@ public final class MatMul {
      * that no two threads write the same buffer.
      */
     private static void gradProduct(int batch, boolean sharedTarget, boolean tA, boolean tB, int m, int n, int k,
-                                    float[] a, int aBatch, float[] b, int bBatch, float[] c, int cBatch) {
+                                    Tensor a, int aBatch, Tensor b, int bBatch, Tensor c, int cBatch) {
         if (!sharedTarget) {
             mm(batch, tA, tB, m, n, k, a, aBatch, b, bBatch, c, cBatch, true);
             return;

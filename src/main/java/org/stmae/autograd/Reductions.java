@@ -37,16 +37,16 @@ public final class Reductions {
             if (reduced[i]) kept[i] = 1;
             else outRank++;
         }
-        Tensor acc = Tensor.zeros(kept);
-        Kernels.reduceInto(x.value.data, xs, acc.data, kept);
-        if (factor != 1f) for (int i = 0; i < acc.size(); i++) acc.data[i] *= factor;
+        Tensor sum = Tensor.zeros(kept);
+        Kernels.reduceInto(x.value, xs, sum, kept);
+        Tensor acc = factor == 1f ? sum : Elementwise.scaled(sum, factor);
         int[] outShape = new int[outRank];
         for (int i = 0, j = 0; i < xs.length; i++) if (!reduced[i]) outShape[j++] = xs[i];
         Tensor out = keepDim ? acc : acc.reshape(outShape);
         return Var.of(out, op, g -> {
             // Every input element receives the gradient of the output it was summed into.
-            float[] gx = x.gradData();
-            float[] gd = factor == 1f ? g.data : Elementwise.scaled(g, factor).data;
+            Tensor gx = x.gradBuffer();
+            Tensor gd = factor == 1f ? g : Elementwise.scaled(g, factor);
             Kernels.binary(Binary.ADD, xs, gx, xs, gd, kept, gx);
         }, x);
     }

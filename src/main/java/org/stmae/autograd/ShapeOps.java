@@ -1,6 +1,7 @@
 package org.stmae.autograd;
 
 import java.util.Arrays;
+import org.stmae.tensor.Kernels;
 import org.stmae.tensor.Shapes;
 import org.stmae.tensor.Tensor;
 
@@ -11,7 +12,7 @@ public final class ShapeOps {
     /** A view of the same values with another shape; one dimension may be -1. */
     public static Var reshape(Var x, int... shape) {
         Tensor out = x.value.reshape(shape);
-        return Var.of(out, "reshape", g -> x.accumulate(g.data), x);
+        return Var.of(out, "reshape", g -> x.accumulate(g), x);
     }
 
     /** out axis i is input axis perm[i] (torch.permute). Copies. */
@@ -27,7 +28,7 @@ public final class ShapeOps {
             inverse[p] = i;
         }
         Tensor out = permuted(x.value, perm);
-        return Var.of(out, "permute", g -> x.accumulate(permuted(g, inverse).data), x);
+        return Var.of(out, "permute", g -> x.accumulate(permuted(g, inverse)), x);
     }
 
     /** Swaps two axes. */
@@ -71,20 +72,12 @@ public final class ShapeOps {
         int outer = outer(outShape, ax), inner = inner(outShape, ax);
         int[] starts = new int[xs.length];
         for (int k = 1; k < xs.length; k++) starts[k] = starts[k - 1] + xs[k - 1].size(ax);
-        // Input k fills rows [starts[k], starts[k] + len_k) of every outer slab of the output.
-        for (int k = 0; k < xs.length; k++) {
-            int block = xs[k].size(ax) * inner;
-            for (int o = 0; o < outer; o++)
-                System.arraycopy(xs[k].value.data, o * block, out.data, (o * total + starts[k]) * inner, block);
-        }
+        // Input k is the box [outer, len_k * inner] at column starts[k] * inner of the output seen as [outer, total * inner].
+        for (int k = 0; k < xs.length; k++)
+            slab(xs[k].value, out, outer, xs[k].size(ax) * inner, total * inner, starts[k] * inner, false, false);
         return Var.of(out, "concat", g -> {
-            for (int k = 0; k < xs.length; k++) {
-                if (!xs[k].needsGrad()) continue;
-                int block = xs[k].size(ax) * inner;
-                float[] gx = xs[k].gradData();
-                for (int o = 0; o < outer; o++)
-                    addRange(g.data, (o * total + starts[k]) * inner, gx, o * block, block);
-            }
+            for (int k = 0; k < xs.length; k++)
+                if (xs[k].needsGrad()) slab(xs[k].gradBuffer(), g, outer, xs[k].size(ax) * inner, total * inner, starts[k] * inner, true, true);
         }, xs);
     }
 
@@ -98,18 +91,19 @@ public final class ShapeOps {
         outShape[ax] = length;
         Tensor out = Tensor.zeros(outShape);
         int outer = outer(xs, ax), inner = inner(xs, ax);
-        for (int o = 0; o < outer; o++)
-            System.arraycopy(x.value.data, (o * xs[ax] + start) * inner, out.data, o * length * inner, length * inner);
-        return Var.of(out, "narrow", g -> {
-            float[] gx = x.gradData();
-            for (int o = 0; o < outer; o++)
-                addRange(g.data, o * length * inner, gx, (o * xs[ax] + start) * inner, length * inner);
-        }, x);
+        slab(out, x.value, outer, length * inner, xs[ax] * inner, start * inner, true, false);
+        return Var.of(out, "narrow", g -> slab(g, x.gradBuffer(), outer, length * inner, xs[ax] * inner, start * inner, false, true), x);
     }
 
-    /** dst[d..d+n) += src[s..s+n). */
-    static void addRange(float[] src, int s, float[] dst, int d, int n) {
-        for (int i = 0; i < n; i++) dst[d + i] += src[s + i];
+    /**
+     * Moves an [outer, width] block between a tensor of rows of {@code width} and columns
+     * [col, col + width) of a tensor of rows of {@code wideRow}: into the wide tensor, or with
+     * {@code fromWide} out of it; with accumulate, adds instead of overwriting.
+     */
+    private static void slab(Tensor narrow, Tensor wide, int outer, int width, int wideRow, int col, boolean fromWide, boolean accumulate) {
+        int[] box = {outer, width}, narrowStrides = {width, 1}, wideStrides = {wideRow, 1};
+        if (fromWide) Kernels.copy(box, wide, col, wideStrides, narrow, 0, narrowStrides, accumulate);
+        else Kernels.copy(box, narrow, 0, narrowStrides, wide, col, wideStrides, accumulate);
     }
 
     static int outer(int[] shape, int axis) {
@@ -124,7 +118,7 @@ public final class ShapeOps {
         return n;
     }
 
-    /** Copy of x with its axes permuted; contiguous trailing runs move with arraycopy. */
+    /** Copy of x with its axes permuted: one strided copy reading x at the permuted strides. */
     static Tensor permuted(Tensor x, int[] perm) {
         int[] xs = x.shape(), st = Shapes.strides(xs);
         int r = xs.length;
@@ -134,25 +128,7 @@ public final class ShapeOps {
             srcStride[i] = st[perm[i]];
         }
         Tensor out = Tensor.zeros(outShape);
-        if (out.size() == 0) return out;
-        int run = r == 0 ? 1 : outShape[r - 1];
-        boolean contiguousRun = r == 0 || srcStride[r - 1] == 1;
-        int last = r == 0 ? 1 : srcStride[r - 1];
-        int outer = out.size() / run;
-        int[] idx = new int[Math.max(0, r - 1)];
-        int src = 0;
-        for (int o = 0; o < outer; o++) {
-            int dst = o * run;
-            if (contiguousRun) System.arraycopy(x.data, src, out.data, dst, run);
-            else for (int i = 0; i < run; i++) out.data[dst + i] = x.data[src + i * last];
-            for (int d = r - 2; d >= 0; d--) {
-                idx[d]++;
-                src += srcStride[d];
-                if (idx[d] < outShape[d]) break;
-                src -= srcStride[d] * outShape[d];
-                idx[d] = 0;
-            }
-        }
+        Kernels.copy(outShape, x, 0, srcStride, out, 0, Shapes.strides(outShape), false);
         return out;
     }
 }

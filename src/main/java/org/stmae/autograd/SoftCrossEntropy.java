@@ -19,7 +19,7 @@ public final class SoftCrossEntropy {
             throw new IllegalArgumentException("softCrossEntropy: logits " + Shapes.str(s) + " and targets "
                     + Shapes.str(targets.shape()) + " must both be [N, K]");
         int n = s[0], k = s[1];
-        float[] x = logits.value.data, t = targets.data;
+        float[] x = logits.value.data(), t = targets.data();
         double[] lse = new double[n];
         double total = 0;
         for (int i = 0; i < n; i++) {
@@ -33,8 +33,8 @@ public final class SoftCrossEntropy {
         Tensor loss = Tensor.scalar((float) (total / n));
         // d/dx_j = (softmax_j * sum_k t_k - t_j) / N per row.
         return Var.of(loss, "softCrossEntropy", g -> {
-            float[] gx = logits.gradData();
-            double scale = g.data[0] / (double) n;
+            float[] gx = logits.gradBuffer().data();
+            double scale = g.item() / (double) n;
             for (int i = 0; i < n; i++) {
                 int o = i * k;
                 double tSum = 0;

@@ -11,8 +11,8 @@ public final class Softmax {
         int[] xs = x.shape();
         int d = xs[xs.length - 1], rows = x.value.size() / Math.max(1, d);
         Tensor out = Tensor.zeros(xs);
-        Kernels.softmaxForward(x.value.data, out.data, rows, d);
+        Kernels.softmaxForward(x.value, out, rows, d);
         // The backward pass needs only the output: dx = y * (dy - sum(dy * y)).
-        return Var.of(out, "softmax", g -> Kernels.softmaxBackward(g.data, out.data, x.gradData(), rows, d), x);
+        return Var.of(out, "softmax", g -> Kernels.softmaxBackward(g, out, x.gradBuffer(), rows, d), x);
     }
 }

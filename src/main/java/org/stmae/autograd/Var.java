@@ -93,17 +93,19 @@ public class Var {
     }
 
     /** The gradient buffer, created as zeros on first use; backward kernels accumulate into it. */
-    float[] gradData() {
+    Tensor gradBuffer() {
         if (grad == null) grad = Tensor.zeros(value.shape());
-        return grad.data;
+        return grad;
     }
 
-    /** grad += g, where g has this node's shape. */
-    void accumulate(float[] g) {
+    /** grad += g, where g has this node's size (a copy of g the first time). */
+    void accumulate(Tensor g) {
         if (grad == null) {
-            grad = Tensor.of(g.clone(), value.shape());
+            grad = Tensor.zeros(value.shape());
+            int[] box = {g.size()}, unit = {1};
+            Kernels.copy(box, g, 0, unit, grad, 0, unit, false);
         } else {
-            Kernels.axpy(1f, g, grad.data, g.length);
+            Kernels.axpy(1f, g, grad, g.size());
         }
     }
 
@@ -130,7 +132,7 @@ public class Var {
         if (!Arrays.equals(seed.shape(), value.shape()))
             throw new IllegalArgumentException("backward: seed shape " + Shapes.str(seed.shape()) + " != value shape " + Shapes.str(value.shape()));
         List<Var> order = topologicalOrder();
-        accumulate(seed.data);
+        accumulate(seed);
         for (int i = order.size() - 1; i >= 0; i--) {
             Var v = order.get(i);
             if (v.backward != null && v.grad != null) v.backward.apply(v.grad);

@@ -60,7 +60,8 @@ public final class TrainBench {
         Random rng = new Random(0);
         MaeConfig m = c.model();
         Tensor x = Tensor.zeros(c.batch(), m.inChans(), m.numFrames(), m.imgSize(), m.imgSize());
-        for (int i = 0; i < x.size(); i++) x.data[i] = (float) rng.nextGaussian();
+        float[] v = x.data();
+        for (int i = 0; i < v.length; i++) v[i] = (float) rng.nextGaussian();
         MaskingStrategy masking = MaskedAutoencoder.masking(m);
         List<Double> times = new ArrayList<>();
         for (int i = 0; i < warmup + steps; i++) {

@@ -86,17 +86,17 @@ public final class VideoClassifier {
         Random rng = new Random(seed ^ 0x5EEDF00DL);
         int d = cfg.encoder().embedDim();
         if (fcNorm != null) {
-            java.util.Arrays.fill(fcNorm.weight.value.data, 1f);
-            java.util.Arrays.fill(fcNorm.bias.value.data, 0f);
+            java.util.Arrays.fill(fcNorm.weight.value.data(), 1f);
+            java.util.Arrays.fill(fcNorm.bias.value.data(), 0f);
         }
         if (cfg.pooling() == Pooling.MAE_ST) {
-            Init.truncNormal(rng, head.weight.value.data, 2e-5);
-            Init.uniform(rng, head.bias.value.data, 1.0 / Math.sqrt(d));
+            Init.truncNormal(rng, head.weight.value.data(), 2e-5);
+            Init.uniform(rng, head.bias.value.data(), 1.0 / Math.sqrt(d));
         } else {
-            Init.truncNormal(rng, head.weight.value.data, 0.02);
-            float[] w = head.weight.value.data;
+            Init.truncNormal(rng, head.weight.value.data(), 0.02);
+            float[] w = head.weight.value.data();
             for (int i = 0; i < w.length; i++) w[i] *= 0.001f;
-            java.util.Arrays.fill(head.bias.value.data, 0f);
+            java.util.Arrays.fill(head.bias.value.data(), 0f);
         }
     }
 
@@ -134,7 +134,7 @@ public final class VideoClassifier {
             int n = f.size(0), d = f.size(1);
             float keep = (float) (1 - cfg.dropout());
             Tensor mask = Tensor.zeros(n, d);
-            for (int i = 0; i < mask.size(); i++) mask.data[i] = rng.nextDouble() < cfg.dropout() ? 0f : 1f / keep;
+            for (int i = 0; i < mask.size(); i++) mask.data()[i] = rng.nextDouble() < cfg.dropout() ? 0f : 1f / keep;
             f = Elementwise.mul(f, Var.constant(mask));
         }
         return head.forward(f);
@@ -145,7 +145,7 @@ public final class VideoClassifier {
         if (rate <= 0) return null;
         float keep = (float) (1 - rate);
         Tensor s = Tensor.zeros(n, 1, 1);
-        for (int i = 0; i < n; i++) s.data[i] = rng.nextDouble() < rate ? 0f : 1f / keep;
+        for (int i = 0; i < n; i++) s.data()[i] = rng.nextDouble() < rate ? 0f : 1f / keep;
         return s;
     }
 

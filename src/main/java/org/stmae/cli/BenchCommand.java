@@ -27,7 +27,7 @@ final class BenchCommand implements Command {
                 "  --shapes       comma-separated MxKxN, BxMxKxN or Bx(MxKxN), each optionally with",
                 "                 :nt, :tn or :tt for transposed A/B (default: " + String.join(",", MatmulBench.DEFAULT_SHAPES) + ")",
                 "  --kernels      which kernels to time (default scalar,vector; with --device opencl: opencl,",
-                "                 the device's tiled sgemm timed with its copies to and from the device)",
+                "                 the device's tiled sgemm; operands stay on the device, launches are timed)",
                 "  --repeat R     timed samples per row; median and best reported (default 7; scalar uses at most 3)",
                 "The scalar oracle is timed on the first rows of C only when a shape is large (see the note column).",
                 "",

@@ -39,7 +39,7 @@ public final class Evaluator {
         try (VideoLoader loader = new VideoLoader(data, sampler, opt)) {
             VideoLoader.Batch batch;
             while ((batch = loader.nextBatch(videosPerBatch)) != null) {
-                float[] probs = model.probabilities(batch.clips()).data;
+                float[] probs = model.probabilities(batch.clips()).data();
                 for (int v = 0; v < batch.labels().length / per; v++) {
                     double[] sum = new double[k];
                     for (int r = v * per; r < (v + 1) * per; r++) for (int j = 0; j < k; j++) sum[j] += probs[r * k + j];

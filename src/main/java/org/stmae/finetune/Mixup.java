@@ -46,7 +46,7 @@ public record Mixup(double mixupAlpha, double cutmixAlpha, double prob, double s
     public static Applied mix(Tensor clips, double lam, int[] box) {
         if (lam >= 1 && box == null) return new Applied(1, null);
         int n = clips.size(0), h = clips.size(3), w = clips.size(4), per = clips.size() / n, planes = per / (h * w);
-        float[] x = clips.data, flipped = new float[x.length];
+        float[] x = clips.data(), flipped = new float[x.length];
         for (int i = 0; i < n; i++) System.arraycopy(x, (n - 1 - i) * per, flipped, i * per, per);
         if (box == null) {
             // x * lam + flip(x) * (1 - lam), each product rounded to float32 as torch's mul_ then add_.
@@ -80,7 +80,7 @@ public record Mixup(double mixupAlpha, double cutmixAlpha, double prob, double s
         for (int i = 0; i < n; i++)
             for (int j = 0; j < classes; j++) {
                 float y1 = labels[i] == j ? on : off, y2 = labels[n - 1 - i] == j ? on : off;
-                t.data[i * classes + j] = (float) (y1 * lam + y2 * (1 - lam));
+                t.data()[i * classes + j] = (float) (y1 * lam + y2 * (1 - lam));
             }
         return t;
     }

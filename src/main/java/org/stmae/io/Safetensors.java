@@ -261,7 +261,7 @@ public final class Safetensors implements AutoCloseable {
                 for (Object v : tensors.values()) {
                     if (v instanceof Tensor t) {
                         ByteBuffer b = ByteBuffer.allocate(t.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
-                        b.asFloatBuffer().put(t.data);
+                        b.asFloatBuffer().put(t.storage().read());
                         writeFully(ch, b);
                     } else {
                         IntTensor t = (IntTensor) v;

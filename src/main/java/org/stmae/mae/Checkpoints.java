@@ -101,7 +101,7 @@ public final class Checkpoints {
                 int d = t.size(1);
                 if (t.size(0) != 3 * d) throw new IOException(f.path() + ": " + key + " has shape " + Shapes.str(t.shape()) + ", expected [3*D, D]");
                 for (int i = 0; i < 3; i++) {
-                    float[] rows = java.util.Arrays.copyOfRange(t.data, i * d * d, (i + 1) * d * d);
+                    float[] rows = java.util.Arrays.copyOfRange(t.storage().read(), i * d * d, (i + 1) * d * d);
                     m.put(prefix + "qkv".charAt(i) + ".weight", Tensor.of(rows, d, d));
                 }
             } else {

@@ -60,8 +60,8 @@ public final class Deflation {
         for (int o = 0; o < d * ch; o++)
             for (int i = 0; i < pp; i++) {
                 double s = 0;
-                for (int dt = 0; dt < t; dt++) s += w.data[(o * t + dt) * pp + i];
-                out.data[o * pp + i] = (float) s;
+                for (int dt = 0; dt < t; dt++) s += w.data()[(o * t + dt) * pp + i];
+                out.data()[o * pp + i] = (float) s;
             }
         return out;
     }
@@ -73,12 +73,12 @@ public final class Deflation {
     static Tensor slotMean(Tensor x, int lead, int slots, int rows) {
         int width = x.size(2);
         Tensor out = Tensor.zeros(1, lead + rows, width);
-        System.arraycopy(x.data, 0, out.data, 0, lead * width);
+        System.arraycopy(x.data(), 0, out.data(), 0, lead * width);
         for (int r = 0; r < rows; r++)
             for (int j = 0; j < width; j++) {
                 double s = 0;
-                for (int k = 0; k < slots; k++) s += x.data[(lead + k * rows + r) * width + j];
-                out.data[(lead + r) * width + j] = (float) (s / slots);
+                for (int k = 0; k < slots; k++) s += x.data()[(lead + k * rows + r) * width + j];
+                out.data()[(lead + r) * width + j] = (float) (s / slots);
             }
         return out;
     }

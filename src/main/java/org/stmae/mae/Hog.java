@@ -41,14 +41,14 @@ public final class Hog {
         Tensor out = Tensor.zeros(n, gt * gh * gw, dim);
         for (int b = 0; b < n; b++)
             for (int ti = 0; ti < gt; ti++) {
-                float[] cells = frame(input.data, (b * c * frames + ti * t) * h * w, frames * h * w, c, h, w);
+                float[] cells = frame(input.data(), (b * c * frames + ti * t) * h * w, frames * h * w, c, h, w);
                 for (int hi = 0; hi < gh; hi++)
                     for (int wi = 0; wi < gw; wi++) {
                         int o = (((b * gt + ti) * gh + hi) * gw + wi) * dim, j = 0;
                         for (int plane = 0; plane < c * BINS; plane++)
                             for (int cy = 0; cy < k; cy++)
                                 for (int cx = 0; cx < k; cx++)
-                                    out.data[o + j++] = cells[(plane * ch + hi * k + cy) * cw + wi * k + cx];
+                                    out.data()[o + j++] = cells[(plane * ch + hi * k + cy) * cw + wi * k + cx];
                     }
             }
         return out;

@@ -30,7 +30,7 @@ public final class Init {
         int patchDim = cfg.patchDim();
         for (Parameter p : params) {
             String n = p.name;
-            float[] w = p.value.data;
+            float[] w = p.value.data();
             if (n.equals("patch_embed.proj.weight")) {
                 if (trunc) truncNormal(rng, w, 1.0);
                 else uniform(rng, w, Math.sqrt(6.0 / (patchDim + p.size(0))));

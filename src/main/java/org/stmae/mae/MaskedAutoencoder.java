@@ -104,9 +104,10 @@ public final class MaskedAutoencoder {
     private Var encodeDense(Var x, Mask mask) {
         int n = mask.batch(), l = mask.numTokens();
         Tensor keepW = Tensor.zeros(n, l, 1), maskW = Tensor.zeros(n, l, 1);
+        float[] removed = mask.mask().data(), m = maskW.data(), keep = keepW.data();
         for (int i = 0; i < n * l; i++) {
-            maskW.data[i] = mask.mask().data[i];
-            keepW.data[i] = 1f - mask.mask().data[i];
+            m[i] = removed[i];
+            keep[i] = 1f - removed[i];
         }
         // x * (1 - m) + token * m with m in {0, 1} is an exact replacement.
         Var replaced = Elementwise.add(Elementwise.mul(x, Var.constant(keepW)), Elementwise.mul(encoderMaskToken, Var.constant(maskW)));

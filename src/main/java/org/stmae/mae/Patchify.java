@@ -20,7 +20,8 @@ public final class Patchify {
             throw new IllegalArgumentException("patchify: video " + Shapes.str(s) + " is not [N, C, T, H, W] divisible by patch " + u + "x" + p + "x" + p);
         int[] from = sourceIndex(s[0], s[1], s[2], s[3], s[4], p, u);
         Tensor out = Tensor.zeros(s[0], (s[2] / u) * (s[3] / p) * (s[4] / p), u * p * p * s[1]);
-        for (int i = 0; i < from.length; i++) out.data[i] = video.data[from[i]];
+        float[] src = video.data(), dst = out.data();
+        for (int i = 0; i < from.length; i++) dst[i] = src[from[i]];
         return out;
     }
 
@@ -32,7 +33,8 @@ public final class Patchify {
             throw new IllegalArgumentException("unpatchify: " + Shapes.str(s) + " is not [N, " + gt * gh * gw + ", " + u * p * p * c + "]");
         int[] to = sourceIndex(s[0], c, t, h, w, p, u);
         Tensor out = Tensor.zeros(s[0], c, t, h, w);
-        for (int i = 0; i < to.length; i++) out.data[to[i]] = x.data[i];
+        float[] src = x.data(), dst = out.data();
+        for (int i = 0; i < to.length; i++) dst[to[i]] = src[i];
         return out;
     }
 
@@ -59,7 +61,7 @@ public final class Patchify {
         Tensor out = Tensor.zeros(n, c, index.length, s[3], s[4]);
         for (int b = 0; b < n * c; b++)
             for (int i = 0; i < index.length; i++)
-                System.arraycopy(video.data, (b * t + index[i]) * hw, out.data, (b * index.length + i) * hw, hw);
+                System.arraycopy(video.data(), (b * t + index[i]) * hw, out.data(), (b * index.length + i) * hw, hw);
         return out;
     }
 

@@ -46,27 +46,27 @@ public final class Reconstruction {
         Tensor rec = Tensor.zeros(1, l, dim), masked = Tensor.zeros(1, l, dim);
         Tensor origNorm = Patchify.patchify(Patchify.selectFrames(clip, frames), p, u);
         for (int t = 0; t < l; t++) {
-            boolean removed = mask.mask().data[t] != 0;
-            for (int k = 0; k < dim; k++) masked.data[t * dim + k] = removed ? 0.5f : orig.data[t * dim + k];
+            boolean removed = mask.mask().data()[t] != 0;
+            for (int k = 0; k < dim; k++) masked.data()[t * dim + k] = removed ? 0.5f : orig.data()[t * dim + k];
             if (!removed) {
-                System.arraycopy(orig.data, t * dim, rec.data, t * dim, dim);
+                System.arraycopy(orig.data(), t * dim, rec.data(), t * dim, dim);
                 continue;
             }
-            for (int k = 0; k < dim; k++) rec.data[t * dim + k] = pred.data[t * dim + k];
+            for (int k = 0; k < dim; k++) rec.data()[t * dim + k] = pred.data()[t * dim + k];
             if (!c.normPixLoss()) {
                 // Raw-pixel target: the prediction is in the input's normalised space.
-                for (int k = 0; k < dim; k++) rec.data[t * dim + k] = rec.data[t * dim + k] * std[k % ch] + mean[k % ch];
+                for (int k = 0; k < dim; k++) rec.data()[t * dim + k] = rec.data()[t * dim + k] * std[k % ch] + mean[k % ch];
             } else if (c.targetNorm() == TargetNorm.MAE_ST) {
-                double[] ms = stats(origNorm.data, t * dim, dim, 0, 1);
+                double[] ms = stats(origNorm.data(), t * dim, dim, 0, 1);
                 for (int k = 0; k < dim; k++) {
-                    double v = rec.data[t * dim + k] * Math.sqrt(ms[1] + Targets.NORM_PIX_EPS) + ms[0];
-                    rec.data[t * dim + k] = (float) (v * std[k % ch] + mean[k % ch]);
+                    double v = rec.data()[t * dim + k] * Math.sqrt(ms[1] + Targets.NORM_PIX_EPS) + ms[0];
+                    rec.data()[t * dim + k] = (float) (v * std[k % ch] + mean[k % ch]);
                 }
             } else {
                 for (int cc = 0; cc < ch; cc++) {
-                    double[] ms = stats(orig.data, t * dim, dim, cc, ch);
+                    double[] ms = stats(orig.data(), t * dim, dim, cc, ch);
                     for (int k = cc; k < dim; k += ch)
-                        rec.data[t * dim + k] = (float) (rec.data[t * dim + k] * (Math.sqrt(ms[1]) + Targets.NORM_PIX_EPS) + ms[0]);
+                        rec.data()[t * dim + k] = (float) (rec.data()[t * dim + k] * (Math.sqrt(ms[1]) + Targets.NORM_PIX_EPS) + ms[0]);
                 }
             }
         }
@@ -115,7 +115,7 @@ public final class Reconstruction {
             for (int x = 0; x < w; x++) {
                 int[] rgb = new int[3];
                 for (int k = 0; k < 3; k++) {
-                    float v = video.data[((Math.min(k, c - 1) * t + f) * h + y) * w + x];
+                    float v = video.data()[((Math.min(k, c - 1) * t + f) * h + y) * w + x];
                     rgb[k] = Math.max(0, Math.min(255, Math.round(v * 255)));
                 }
                 int px = (rgb[0] << 16) | (rgb[1] << 8) | rgb[2];

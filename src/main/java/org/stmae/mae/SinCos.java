@@ -15,7 +15,7 @@ public final class SinCos {
         for (int pos = 0; pos < n; pos++)
             for (int j = 0; j < d; j++) {
                 double angle = pos / Math.pow(10000.0, 2.0 * (j / 2) / d);
-                t.data[pos * d + j] = (float) (j % 2 == 0 ? Math.sin(angle) : Math.cos(angle));
+                t.data()[pos * d + j] = (float) (j % 2 == 0 ? Math.sin(angle) : Math.cos(angle));
             }
         return t;
     }

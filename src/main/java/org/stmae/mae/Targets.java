@@ -25,12 +25,12 @@ public final class Targets {
         if (!cfg.normPixLoss()) return Patchify.patchify(clip, cfg.patchSize(), cfg.tPredPatchSize());
         if (cfg.targetNorm() == TargetNorm.MAE_ST) {
             Tensor t = Patchify.patchify(clip, cfg.patchSize(), cfg.tPredPatchSize());
-            normalise(t.data, t.size() / cfg.predDim(), cfg.predDim(), 1);
+            normalise(t.data(), t.size() / cfg.predDim(), cfg.predDim(), 1);
             return t;
         }
         if (cfg.inChans() == 3) clip = unnormaliseImageNet(clip);
         Tensor t = Patchify.patchify(clip, cfg.patchSize(), cfg.tPredPatchSize());
-        normalise(t.data, t.size() / cfg.predDim(), cfg.predDim(), cfg.inChans());
+        normalise(t.data(), t.size() / cfg.predDim(), cfg.predDim(), cfg.inChans());
         return t;
     }
 
@@ -46,13 +46,14 @@ public final class Targets {
         int[] s = clip.shape();
         int plane = s[2] * s[3] * s[4];
         Tensor out = Tensor.zeros(s);
+        float[] src = clip.data(), dst = out.data();
         for (int b = 0; b < s[0]; b++)
             for (int c = 0; c < s[1]; c++) {
                 int o = (b * s[1] + c) * plane;
                 float m = mean[c % mean.length], d = std[c % std.length];
                 for (int i = 0; i < plane; i++) {
-                    float scaled = clip.data[o + i] * d;
-                    out.data[o + i] = scaled + m;
+                    float scaled = src[o + i] * d;
+                    dst[o + i] = scaled + m;
                 }
             }
         return out;

@@ -28,7 +28,7 @@ public final class FrameMasking implements MaskingStrategy {
         int n = noise.size(0);
         int[][] shuffle = new int[n][];
         for (int b = 0; b < n; b++) {
-            Integer[] order = Mask.argsort(noise.data, b * gridT, gridT);
+            Integer[] order = Mask.argsort(noise.data(), b * gridT, gridT);
             boolean[] masked = new boolean[gridT * gridHW];
             for (int i = gridT - maskedSlots; i < gridT; i++)
                 java.util.Arrays.fill(masked, order[i] * gridHW, (order[i] + 1) * gridHW, true);

@@ -22,7 +22,7 @@ public interface MaskingStrategy {
     /** A mask drawn from {@code rng}: by default uniform noise fed to {@link #fromNoise}. */
     default Mask sample(Random rng, int n) {
         Tensor noise = Tensor.zeros(noiseShape(n));
-        for (int i = 0; i < noise.size(); i++) noise.data[i] = rng.nextFloat();
+        for (int i = 0; i < noise.size(); i++) noise.data()[i] = rng.nextFloat();
         return fromNoise(noise);
     }
 

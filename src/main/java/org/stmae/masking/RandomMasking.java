@@ -27,7 +27,7 @@ public final class RandomMasking implements MaskingStrategy {
         int n = noise.size(0);
         int[][] shuffle = new int[n][];
         for (int b = 0; b < n; b++) {
-            Integer[] order = Mask.argsort(noise.data, b * tokens, tokens);
+            Integer[] order = Mask.argsort(noise.data(), b * tokens, tokens);
             shuffle[b] = new int[tokens];
             for (int i = 0; i < tokens; i++) shuffle[b][i] = order[i];
         }

@@ -29,7 +29,7 @@ public final class TubeMasking implements MaskingStrategy {
         int n = noise.size(0);
         int[][] shuffle = new int[n][];
         for (int b = 0; b < n; b++) {
-            Integer[] order = Mask.argsort(noise.data, b * gridHW, gridHW);
+            Integer[] order = Mask.argsort(noise.data(), b * gridHW, gridHW);
             boolean[] spatial = new boolean[gridHW];
             for (int i = gridHW - maskedPerSlot; i < gridHW; i++) spatial[order[i]] = true;
             boolean[] masked = new boolean[gridT * gridHW];

@@ -60,6 +60,6 @@ public final class Params {
         if (!p.value.sameShape(value))
             throw new IllegalArgumentException("parameter '" + name + "': expected shape " + Shapes.str(p.value.shape())
                     + ", got " + Shapes.str(value.shape()));
-        System.arraycopy(value.data, 0, p.value.data, 0, value.size());
+        System.arraycopy(value.data(), 0, p.value.data(), 0, value.size());
     }
 }

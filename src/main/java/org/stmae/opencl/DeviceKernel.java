@@ -5,9 +5,14 @@ import com.aparapi.Kernel;
 /**
  * Every OpenCL kernel of a training step in one Aparapi kernel class, so the device compiles one
  * program once. {@code run()} dispatches on the op code in {@code args[0]}; the other entries of
- * {@code args} and {@code fargs} are the op's sizes and scalars (layout: the OP_ constants'
- * comments). Each op reads and writes the eight array slots {@code s0..s7}, which
- * {@link OpenClBackend} binds to the caller's arrays before a launch.
+ * {@code args}, {@code fargs} and {@code dargs} are the op's sizes and scalars (layout: the OP_
+ * constants' comments).
+ *
+ * <p>Every tensor on the device is a region of one array, the arena {@code mem}: Aparapi keeps one
+ * device buffer per kernel field and drops it whenever another Java array is bound to the field,
+ * so the arena stays bound and an op finds its operands by offset: operand i starts at
+ * {@code mem[args[OFF + i]]} (the "slots" of the OP_ comments). Values cross to and from the host
+ * only through {@code stage}, which {@link OpenClBackend} binds to the host array being moved.
  *
  * <p>The arithmetic follows {@link org.stmae.tensor.ScalarKernels} operation by operation (same
  * summation order where one thread owns a sum, double precision where the oracle uses it), so the
@@ -18,43 +23,79 @@ final class DeviceKernel extends Kernel {
     static final int TS = 16; // sgemm work-group edge and k-step
     static final int BM = 64; // sgemm block of C per work-group: BM x BM, 4x4 per work item
     static final int MAX_RANK = 8;
+    /** args[OFF + i]: where operand (slot) i starts in mem. */
+    static final int OFF = 32;
+    /** args[SENTINEL_AT]: where the arena's sentinel is (its last float); set when the arena changes. */
+    static final int SENTINEL_AT = 63;
 
     static final int OP_NOP = 0;
-    /** args: 1 batch, 2 transA, 3 transB, 4 m, 5 n, 6 k, 7 aOff, 8 lda, 9 aBatch, 10 bOff, 11 ldb, 12 bBatch, 13 cOff, 14 ldc, 15 cBatch, 16 accumulate, 17 mPad (m rounded up to BM). */
+    /** args: 1 batch, 2 transA, 3 transB, 4 m, 5 n, 6 k, 7 aOff, 8 lda, 9 aBatch, 10 bOff, 11 ldb, 12 bBatch, 13 cOff, 14 ldc, 15 cBatch, 16 accumulate, 17 mPad (m rounded up to BM); slots 0 a, 1 b, 2 c. */
     static final int OP_SGEMM = 1;
-    /** args: 1 kind (Binary ordinal), 2 rank, 3 n, 8.. out shape, 16.. a strides, 24.. b strides; s0 a, s1 b, s2 out. */
+    /** args: 1 kind (Binary ordinal), 2 rank, 3 n, 8.. out shape, 16.. a strides, 24.. b strides; slots 0 a, 1 b, 2 out. */
     static final int OP_BINARY = 2;
-    /** args: 2 rank, 3 dst size, 4 reduced count, 8.. dst shape, 16.. src strides, 24.. reduced shape; s0 src, s2 dst. */
+    /** args: 2 rank, 3 dst size, 4 reduced count, 8.. dst shape, 16.. src strides, 24.. reduced shape; slots 0 src, 2 dst. */
     static final int OP_REDUCE = 3;
-    /** args: 3 n; fargs: 0 alpha; s0 src, s2 dst. */
+    /** args: 3 n; fargs: 0 alpha; slots 0 src, 2 dst. */
     static final int OP_AXPY = 4;
-    /** args: 3 n; s0 x, s2 out. */
+    /** args: 3 n; slots 0 x, 2 out. */
     static final int OP_GELU = 5;
-    /** args: 3 n; s0 dout, s1 x, s2 dx. */
+    /** args: 3 n; slots 0 dout, 1 x, 2 dx. */
     static final int OP_GELU_BACK = 6;
-    /** args: 3 rows, 4 d; s0 x, s2 out. */
+    /** args: 3 rows, 4 d; slots 0 x, 2 out. */
     static final int OP_SOFTMAX = 7;
-    /** args: 3 rows, 4 d; s0 dout, s1 y, s2 dx. */
+    /** args: 3 rows, 4 d; slots 0 dout, 1 y, 2 dx. */
     static final int OP_SOFTMAX_BACK = 8;
-    /** args: 3 rows, 4 d, 5 save stats; fargs: 0 eps; s0 x, s1 w, s3 b, s2 out, s4 mean, s5 rstd. */
+    /** args: 3 rows, 4 d, 5 save mean, 6 save rstd; fargs: 0 eps; slots 0 x, 1 w, 3 b, 2 out, 4 mean, 5 rstd. */
     static final int OP_LAYERNORM = 9;
-    /** args: 3 rows, 4 d; s0 dout, s1 x, s3 w, s4 mean, s5 rstd, s2 dx. */
+    /** args: 3 rows, 4 d; slots 0 dout, 1 x, 3 w, 4 mean, 5 rstd, 2 dx. */
     static final int OP_LAYERNORM_BACK_X = 10;
-    /** args: 3 rows, 4 d, 5 want dw, 6 want db; s0 dout, s1 x, s4 mean, s5 rstd, s6 dw, s7 db. */
+    /** args: 3 rows, 4 d, 5 want dw, 6 want db; slots 0 dout, 1 x, 4 mean, 5 rstd, 6 dw, 7 db. */
     static final int OP_LAYERNORM_BACK_WB = 11;
-    /** args: 3 n; fargs: 0 shrink, 1 b1, 2 a1, 3 b2, 4 a2, 5 stepSize, 6 bc2, 7 eps; s0 w, s1 g, s2 m, s3 v. */
+    /** args: 3 n; fargs: 0 shrink, 1 b1, 2 a1, 3 b2, 4 a2, 5 stepSize, 6 bc2, 7 eps; slots 0 w, 1 g, 2 m, 3 v. */
     static final int OP_ADAMW = 12;
+    /** args: 3 n; fargs: 0 value; slot 0 := value (zeros for a fresh tensor, the arena's sentinel). */
+    static final int OP_FILL = 13;
+    /** args: 3 n; slot 0 := stage. */
+    static final int OP_UPLOAD = 14;
+    /** args: 3 n; stage := slot 0, probe := the sentinel. */
+    static final int OP_DOWNLOAD = 15;
+    /** args: 1 accumulate, 2 rank, 3 n, 8.. box, 16.. src strides, 24.. dst strides; slots 0 src, 2 dst. */
+    static final int OP_COPY = 16;
+    /** args: 1 accumulate, 3 row count r, 4 width; rows: r source rows, then r destination rows; slots 0 src, 2 dst. */
+    static final int OP_COPY_ROWS = 17;
+    /** As OP_COPY_ROWS, one work item per column walking the rows in order (repeated destination rows). */
+    static final int OP_COPY_ROWS_IN_ORDER = 18;
+    /** args: 3 tokens, 4 p; slots 0 x, 1 y, 2 w; terms[t] := token t's term of the masked squared error. */
+    static final int OP_MSE_TERMS = 19;
+    /** args: 3 tokens; total[0] := the sum of terms[0..tokens) in token order (one work item); probe := the sentinel. */
+    static final int OP_MSE_SUM = 20;
+    /** args: 3 tokens, 4 p; dargs: 0 scale; slots 0 x, 1 y, 2 w, 3 dx. */
+    static final int OP_MSE_BACK = 21;
+    /** args: 3 n, 4 chunk count, 5 chunk; slot 0 x; partial[c] := sum of x^2 over chunk c, in order; probe := the sentinel. */
+    static final int OP_SUM_SQUARES = 22;
 
     static final String[] OP_NAMES = {"nop", "sgemm", "binary", "reduce", "axpy", "gelu", "gelu-backward",
-            "softmax", "softmax-backward", "layernorm", "layernorm-backward-x", "layernorm-backward-wb", "adamw"};
+            "softmax", "softmax-backward", "layernorm", "layernorm-backward-x", "layernorm-backward-wb", "adamw",
+            "fill", "upload", "download", "copy", "copy-rows", "copy-rows-in-order",
+            "masked-squared-error", "masked-squared-error-sum", "masked-squared-error-backward", "sum-of-squares"};
 
-    final int[] args = new int[32];
+    final int[] args = new int[64];
     final float[] fargs = new float[8];
-    float[] s0 = new float[1], s1 = new float[1], s2 = new float[1], s3 = new float[1];
-    float[] s4 = new float[1], s5 = new float[1], s6 = new float[1], s7 = new float[1];
+    final double[] dargs = new double[1];
+    float[] mem;
+    float[] stage = new float[1];
+    final float[] probe = new float[1];
+    int[] rows = new int[1];
+    double[] terms = new double[1];
+    double[] partial = new double[1];
+    final double[] total = new double[1];
 
     @Local final float[] tileA = new float[BM * TS];
     @Local final float[] tileB = new float[TS * BM];
+
+    DeviceKernel(int arenaFloats) {
+        mem = new float[arenaFloats];
+    }
 
     @Override
     public void run() {
@@ -71,6 +112,16 @@ final class DeviceKernel extends Kernel {
         else if (op == OP_LAYERNORM_BACK_X) layerNormBackX();
         else if (op == OP_LAYERNORM_BACK_WB) layerNormBackWB();
         else if (op == OP_ADAMW) adamw();
+        else if (op == OP_FILL) fill();
+        else if (op == OP_UPLOAD) upload();
+        else if (op == OP_DOWNLOAD) download();
+        else if (op == OP_COPY) copy();
+        else if (op == OP_COPY_ROWS) copyRows();
+        else if (op == OP_COPY_ROWS_IN_ORDER) copyRowsInOrder();
+        else if (op == OP_MSE_TERMS) mseTerms();
+        else if (op == OP_MSE_SUM) mseSum();
+        else if (op == OP_MSE_BACK) mseBack();
+        else if (op == OP_SUM_SQUARES) sumOfSquares();
     }
 
     /**
@@ -88,7 +139,8 @@ final class DeviceKernel extends Kernel {
         int tx = getLocalId(0), ty = getLocalId(1), lid = ty * TS + tx;
         int z = getGroupId(1) / mBlocks;
         int i0 = (getGroupId(1) - z * mBlocks) * BM, j0 = getGroupId(0) * BM;
-        int ao = args[7] + z * args[9], bo = args[10] + z * args[12], co = args[13] + z * args[15];
+        int ao = args[OFF] + args[7] + z * args[9], bo = args[OFF + 1] + args[10] + z * args[12];
+        int co = args[OFF + 2] + args[13] + z * args[15];
         float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
         float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f, c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
         for (int t0 = 0; t0 < k; t0 += TS) {
@@ -127,8 +179,8 @@ final class DeviceKernel extends Kernel {
     private float opA(int transA, int ao, int lda, int m, int k, int i, int p) {
         float v = 0f;
         if (i < m && p < k) {
-            if (transA == 0) v = s0[ao + i * lda + p];
-            else v = s0[ao + p * lda + i];
+            if (transA == 0) v = mem[ao + i * lda + p];
+            else v = mem[ao + p * lda + i];
         }
         return v;
     }
@@ -137,8 +189,8 @@ final class DeviceKernel extends Kernel {
     private float opB(int transB, int bo, int ldb, int n, int k, int p, int j) {
         float v = 0f;
         if (p < k && j < n) {
-            if (transB == 0) v = s1[bo + p * ldb + j];
-            else v = s1[bo + j * ldb + p];
+            if (transB == 0) v = mem[bo + p * ldb + j];
+            else v = mem[bo + j * ldb + p];
         }
         return v;
     }
@@ -147,8 +199,8 @@ final class DeviceKernel extends Kernel {
     private void storeC(int co, int ldc, int m, int n, int i, int j, float s) {
         if (i < m && j < n) {
             int ci = co + i * ldc + j;
-            if (args[16] != 0) s2[ci] = s2[ci] + s;
-            else s2[ci] = s;
+            if (args[16] != 0) mem[ci] = mem[ci] + s;
+            else mem[ci] = s;
         }
     }
 
@@ -156,7 +208,7 @@ final class DeviceKernel extends Kernel {
     private void binary() {
         int idx = getGlobalId(0);
         if (idx < args[3]) {
-            int rank = args[2], rem = idx, ao = 0, bo = 0;
+            int rank = args[2], rem = idx, ao = args[OFF], bo = args[OFF + 1];
             for (int d = rank - 1; d >= 0; d--) {
                 int size = args[8 + d];
                 int q = rem % size;
@@ -164,13 +216,13 @@ final class DeviceKernel extends Kernel {
                 ao += q * args[16 + d];
                 bo += q * args[24 + d];
             }
-            float x = s0[ao], y = s1[bo];
+            float x = mem[ao], y = mem[bo];
             int kind = args[1];
             float r = x / y;
             if (kind == 0) r = x + y;
             else if (kind == 1) r = x - y;
             else if (kind == 2) r = x * y;
-            s2[idx] = r;
+            mem[args[OFF + 2] + idx] = r;
         }
     }
 
@@ -178,7 +230,7 @@ final class DeviceKernel extends Kernel {
     private void reduce() {
         int idx = getGlobalId(0);
         if (idx < args[3]) {
-            int rank = args[2], rem = idx, base = 0;
+            int rank = args[2], rem = idx, base = args[OFF];
             for (int d = rank - 1; d >= 0; d--) {
                 int size = args[8 + d];
                 base += (rem % size) * args[16 + d];
@@ -193,15 +245,19 @@ final class DeviceKernel extends Kernel {
                     off += (rr % size) * args[16 + d];
                     rr = rr / size;
                 }
-                sum += s0[off];
+                sum += mem[off];
             }
-            s2[idx] = s2[idx] + sum;
+            int dst = args[OFF + 2] + idx;
+            mem[dst] = mem[dst] + sum;
         }
     }
 
     private void axpy() {
         int i = getGlobalId(0);
-        if (i < args[3]) s2[i] = s2[i] + fargs[0] * s0[i];
+        if (i < args[3]) {
+            int dst = args[OFF + 2] + i;
+            mem[dst] = mem[dst] + fargs[0] * mem[args[OFF] + i];
+        }
     }
 
     /** erf by the series of {@link org.stmae.tensor.Erf}, in double, the same stopping rule. */
@@ -227,18 +283,19 @@ final class DeviceKernel extends Kernel {
     private void gelu() {
         int i = getGlobalId(0);
         if (i < args[3]) {
-            double v = s0[i];
-            s2[i] = (float) (v * 0.5 * (1.0 + erf(v * 0.7071067811865476)));
+            double v = mem[args[OFF] + i];
+            mem[args[OFF + 2] + i] = (float) (v * 0.5 * (1.0 + erf(v * 0.7071067811865476)));
         }
     }
 
     private void geluBack() {
         int i = getGlobalId(0);
         if (i < args[3]) {
-            double v = s1[i];
+            double v = mem[args[OFF + 1] + i];
             double cdf = 0.5 * (1.0 + erf(v * 0.7071067811865476));
             double pdf = 0.3989422804014327 * Math.exp(-0.5 * v * v);
-            s2[i] = s2[i] + (float) (s0[i] * (cdf + v * pdf));
+            int dx = args[OFF + 2] + i;
+            mem[dx] = mem[dx] + (float) (mem[args[OFF] + i] * (cdf + v * pdf));
         }
     }
 
@@ -246,49 +303,47 @@ final class DeviceKernel extends Kernel {
     private void softmax() {
         int r = getGlobalId(0), d = args[4];
         if (r < args[3]) {
-            int o = r * d;
-            float max = s0[o];
-            for (int j = 1; j < d; j++) max = Math.max(max, s0[o + j]);
+            int x = args[OFF] + r * d, out = args[OFF + 2] + r * d;
+            float max = mem[x];
+            for (int j = 1; j < d; j++) max = Math.max(max, mem[x + j]);
             float sum = 0f;
             for (int j = 0; j < d; j++) {
-                float e = (float) Math.exp(s0[o + j] - max);
-                s2[o + j] = e;
+                float e = (float) Math.exp(mem[x + j] - max);
+                mem[out + j] = e;
                 sum += e;
             }
             float inv = 1f / sum;
-            for (int j = 0; j < d; j++) s2[o + j] = s2[o + j] * inv;
+            for (int j = 0; j < d; j++) mem[out + j] = mem[out + j] * inv;
         }
     }
 
     private void softmaxBack() {
         int r = getGlobalId(0), d = args[4];
         if (r < args[3]) {
-            int o = r * d;
+            int dout = args[OFF] + r * d, y = args[OFF + 1] + r * d, dx = args[OFF + 2] + r * d;
             float dot = 0f;
-            for (int j = 0; j < d; j++) dot += s0[o + j] * s1[o + j];
-            for (int j = 0; j < d; j++) s2[o + j] = s2[o + j] + s1[o + j] * (s0[o + j] - dot);
+            for (int j = 0; j < d; j++) dot += mem[dout + j] * mem[y + j];
+            for (int j = 0; j < d; j++) mem[dx + j] = mem[dx + j] + mem[y + j] * (mem[dout + j] - dot);
         }
     }
 
     private void layerNorm() {
         int r = getGlobalId(0), d = args[4];
         if (r < args[3]) {
-            int o = r * d;
+            int x = args[OFF] + r * d, w = args[OFF + 1], out = args[OFF + 2] + r * d, b = args[OFF + 3];
             float m = 0f;
-            for (int j = 0; j < d; j++) m += s0[o + j];
+            for (int j = 0; j < d; j++) m += mem[x + j];
             m /= d;
             float v = 0f;
             for (int j = 0; j < d; j++) {
-                float c = s0[o + j] - m;
+                float c = mem[x + j] - m;
                 v += c * c;
             }
             v /= d;
             float s = (float) (1.0 / Math.sqrt(v + fargs[0]));
-            for (int j = 0; j < d; j++) s2[o + j] = (s0[o + j] - m) * s * s1[j] + s3[j];
-            if (args[5] != 0) {
-                s4[r] = m;
-                s5[r] = s;
-            }
+            for (int j = 0; j < d; j++) mem[out + j] = (mem[x + j] - m) * s * mem[w + j] + mem[b + j];
+            if (args[5] != 0) mem[args[OFF + 4] + r] = m;
+            if (args[6] != 0) mem[args[OFF + 5] + r] = s;
         }
     }
 
@@ -296,20 +351,20 @@ final class DeviceKernel extends Kernel {
     private void layerNormBackX() {
         int r = getGlobalId(0), d = args[4];
         if (r < args[3]) {
-            int o = r * d;
-            float m = s4[r], s = s5[r];
+            int dout = args[OFF] + r * d, x = args[OFF + 1] + r * d, dx = args[OFF + 2] + r * d, w = args[OFF + 3];
+            float m = mem[args[OFF + 4] + r], s = mem[args[OFF + 5] + r];
             float gMean = 0f, gxMean = 0f;
             for (int j = 0; j < d; j++) {
-                float xhat = (s1[o + j] - m) * s;
-                float g = s0[o + j] * s3[j];
+                float xhat = (mem[x + j] - m) * s;
+                float g = mem[dout + j] * mem[w + j];
                 gMean += g;
                 gxMean += g * xhat;
             }
             gMean /= d;
             gxMean /= d;
             for (int j = 0; j < d; j++) {
-                float xhat = (s1[o + j] - m) * s;
-                s2[o + j] = s2[o + j] + s * (s0[o + j] * s3[j] - gMean - xhat * gxMean);
+                float xhat = (mem[x + j] - m) * s;
+                mem[dx + j] = mem[dx + j] + s * (mem[dout + j] * mem[w + j] - gMean - xhat * gxMean);
             }
         }
     }
@@ -318,30 +373,150 @@ final class DeviceKernel extends Kernel {
     private void layerNormBackWB() {
         int j = getGlobalId(0), rows = args[3], d = args[4];
         if (j < d) {
-            float dw = 0f, db = 0f; // an unused slot holds a 1-element dummy: never read past it
-            if (args[5] != 0) dw = s6[j];
-            if (args[6] != 0) db = s7[j];
+            int dout = args[OFF], x = args[OFF + 1], mean = args[OFF + 4], rstd = args[OFF + 5];
+            int dwAt = args[OFF + 6] + j, dbAt = args[OFF + 7] + j;
+            float dw = 0f, db = 0f; // an unwanted gradient has no region: never touch its slot
+            if (args[5] != 0) dw = mem[dwAt];
+            if (args[6] != 0) db = mem[dbAt];
             for (int r = 0; r < rows; r++) {
-                float dout = s0[r * d + j];
-                dw += dout * ((s1[r * d + j] - s4[r]) * s5[r]);
-                db += dout;
+                float g = mem[dout + r * d + j];
+                dw += g * ((mem[x + r * d + j] - mem[mean + r]) * mem[rstd + r]);
+                db += g;
             }
-            if (args[5] != 0) s6[j] = dw;
-            if (args[6] != 0) s7[j] = db;
+            if (args[5] != 0) mem[dwAt] = dw;
+            if (args[6] != 0) mem[dbAt] = db;
         }
     }
 
     private void adamw() {
         int j = getGlobalId(0);
         if (j < args[3]) {
-            float g = s1[j];
-            float w = s0[j] * fargs[0];
-            float m = s2[j] * fargs[1] + fargs[2] * g;
-            float v = s3[j] * fargs[3] + fargs[4] * g * g;
+            int wAt = args[OFF] + j, mAt = args[OFF + 2] + j, vAt = args[OFF + 3] + j;
+            float g = mem[args[OFF + 1] + j];
+            float w = mem[wAt] * fargs[0];
+            float m = mem[mAt] * fargs[1] + fargs[2] * g;
+            float v = mem[vAt] * fargs[3] + fargs[4] * g * g;
             float denom = (float) Math.sqrt(v) / fargs[6] + fargs[7];
-            s0[j] = w + fargs[5] * (m / denom);
-            s2[j] = m;
-            s3[j] = v;
+            mem[wAt] = w + fargs[5] * (m / denom);
+            mem[mAt] = m;
+            mem[vAt] = v;
+        }
+    }
+
+    private void fill() {
+        int i = getGlobalId(0);
+        if (i < args[3]) mem[args[OFF] + i] = fargs[0];
+    }
+
+    private void upload() {
+        int i = getGlobalId(0);
+        if (i < args[3]) mem[args[OFF] + i] = stage[i];
+    }
+
+    private void download() {
+        int i = getGlobalId(0);
+        if (i < args[3]) stage[i] = mem[args[OFF] + i];
+        probeArena();
+    }
+
+    /** Rides along with every op whose result goes to the host: a reverted sentinel means the device lost the arena. */
+    private void probeArena() {
+        if (getGlobalId(0) == 0) probe[0] = mem[args[SENTINEL_AT]];
+    }
+
+    /** One box element per work item (destinations are distinct, so nothing races). */
+    private void copy() {
+        int idx = getGlobalId(0);
+        if (idx < args[3]) {
+            int rem = idx, s = args[OFF], d = args[OFF + 2];
+            for (int ax = args[2] - 1; ax >= 0; ax--) {
+                int size = args[8 + ax];
+                int q = rem % size;
+                rem = rem / size;
+                s += q * args[16 + ax];
+                d += q * args[24 + ax];
+            }
+            if (args[1] != 0) mem[d] = mem[d] + mem[s];
+            else mem[d] = mem[s];
+        }
+    }
+
+    /** One element of one row per work item: the destination rows are distinct. */
+    private void copyRows() {
+        int idx = getGlobalId(0), count = args[3], width = args[4];
+        if (idx < count * width) {
+            int r = idx / width, j = idx - r * width;
+            int s = args[OFF] + rows[r] * width + j, d = args[OFF + 2] + rows[count + r] * width + j;
+            if (args[1] != 0) mem[d] = mem[d] + mem[s];
+            else mem[d] = mem[s];
+        }
+    }
+
+    /** One column per work item, rows in order: a repeated destination row adds up as in the oracle. */
+    private void copyRowsInOrder() {
+        int j = getGlobalId(0), count = args[3], width = args[4];
+        if (j < width) {
+            for (int r = 0; r < count; r++) {
+                int s = args[OFF] + rows[r] * width + j, d = args[OFF + 2] + rows[count + r] * width + j;
+                if (args[1] != 0) mem[d] = mem[d] + mem[s];
+                else mem[d] = mem[s];
+            }
+        }
+    }
+
+    /** One token per work item, in double as the oracle; a token of weight 0 adds nothing. */
+    private void mseTerms() {
+        int t = getGlobalId(0), p = args[4];
+        if (t < args[3]) {
+            int x = args[OFF] + t * p, y = args[OFF + 1] + t * p;
+            float w = mem[args[OFF + 2] + t];
+            double term = 0.0;
+            if (w != 0f) {
+                double se = 0.0;
+                for (int j = 0; j < p; j++) {
+                    double diff = mem[x + j] - mem[y + j];
+                    se += diff * diff;
+                }
+                term = w * (se / p);
+            }
+            terms[t] = term;
+        }
+    }
+
+    /** The tokens' terms in token order, as the oracle adds them. */
+    private void mseSum() {
+        probeArena();
+        if (getGlobalId(0) == 0) {
+            double s = 0.0;
+            for (int t = 0; t < args[3]; t++) s += terms[t];
+            total[0] = s;
+        }
+    }
+
+    private void mseBack() {
+        int i = getGlobalId(0), p = args[4];
+        if (i < args[3] * p) {
+            float w = mem[args[OFF + 2] + i / p];
+            if (w != 0f) {
+                float c = (float) (dargs[0] * w);
+                int dx = args[OFF + 3] + i;
+                mem[dx] = mem[dx] + c * (mem[args[OFF] + i] - mem[args[OFF + 1] + i]);
+            }
+        }
+    }
+
+    /** One chunk per work item, summed in index order in double (each square is exact there). */
+    private void sumOfSquares() {
+        probeArena();
+        int c = getGlobalId(0), chunk = args[5];
+        if (c < args[4]) {
+            int from = c * chunk, to = Math.min(args[3], from + chunk), x = args[OFF];
+            double s = 0.0;
+            for (int i = from; i < to; i++) {
+                double v = mem[x + i];
+                s += v * v;
+            }
+            partial[c] = s;
         }
     }
 }

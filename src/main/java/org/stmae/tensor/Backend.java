@@ -5,8 +5,9 @@ import org.stmae.tensor.ScalarKernels.Binary;
 /**
  * Where the numbers of a training step are computed: every kernel the autograd ops and the
  * optimiser call, with the contracts of {@link ScalarKernels} (the oracle every backend is tested
- * against). Tensors live in host {@code float[]} arrays; a backend that computes elsewhere moves
- * what a call reads and writes. {@link Kernels} holds the one backend a process uses.
+ * against). Kernels take tensors and flat offsets into them; a device backend keeps their
+ * {@link Storage} on its device between calls, so a step moves values to the host only where host
+ * code asks for them ({@link Tensor#data()}). {@link Kernels} holds the one backend a process uses.
  */
 public interface Backend {
     /** Short name for start-up lines and benchmark tables, e.g. "cpu" or "opencl:0 (device name)". */
@@ -14,35 +15,50 @@ public interface Backend {
 
     /** See {@link ScalarKernels#matmul}. */
     void matmul(int batch, boolean transA, boolean transB, int m, int n, int k,
-                float[] a, int aOff, int lda, int aBatch,
-                float[] b, int bOff, int ldb, int bBatch,
-                float[] c, int cOff, int ldc, int cBatch, boolean accumulate);
+                Tensor a, int aOff, int lda, int aBatch,
+                Tensor b, int bOff, int ldb, int bBatch,
+                Tensor c, int cOff, int ldc, int cBatch, boolean accumulate);
 
     /**
      * out = a OP b with NumPy broadcasting: a and b have shapes broadcastable to {@code outShape};
-     * all three are dense row-major. {@code out} may be the same array as {@code a}.
+     * all three are dense row-major. {@code out} may be the same tensor as {@code a}.
      */
-    void binary(Binary op, int[] outShape, float[] a, int[] aShape, float[] b, int[] bShape, float[] out);
+    void binary(Binary op, int[] outShape, Tensor a, int[] aShape, Tensor b, int[] bShape, Tensor out);
 
     /** dst (shape dstShape, broadcastable to srcShape) += src summed over the broadcast axes. */
-    void reduceInto(float[] src, int[] srcShape, float[] dst, int[] dstShape);
+    void reduceInto(Tensor src, int[] srcShape, Tensor dst, int[] dstShape);
 
     /** See {@link ScalarKernels#axpy}. */
-    void axpy(float alpha, float[] src, float[] dst, int n);
+    void axpy(float alpha, Tensor src, Tensor dst, int n);
 
-    void geluForward(float[] x, float[] out, int n);
+    /** See {@link ScalarKernels#copy}: a strided box copy (permute, concat, narrow and their gradients). */
+    void copy(int[] box, Tensor src, int srcOff, int[] srcStrides, Tensor dst, int dstOff, int[] dstStrides, boolean accumulate);
 
-    void geluBackward(float[] dout, float[] x, float[] dx, int n);
+    /** See {@link ScalarKernels#copyRows}: rows by index (gather and scatter). */
+    void copyRows(Tensor src, int[] srcRows, Tensor dst, int[] dstRows, int width, boolean accumulate);
 
-    void softmaxForward(float[] x, float[] out, int rows, int d);
+    void geluForward(Tensor x, Tensor out, int n);
 
-    void softmaxBackward(float[] dout, float[] y, float[] dx, int rows, int d);
+    void geluBackward(Tensor dout, Tensor x, Tensor dx, int n);
 
-    void layerNormForward(float[] x, float[] w, float[] b, float[] out, float[] mean, float[] rstd, int rows, int d, float eps);
+    void softmaxForward(Tensor x, Tensor out, int rows, int d);
 
-    void layerNormBackward(float[] dout, float[] x, float[] w, float[] mean, float[] rstd,
-                           float[] dx, float[] dw, float[] db, int rows, int d);
+    void softmaxBackward(Tensor dout, Tensor y, Tensor dx, int rows, int d);
 
-    void adamw(float[] w, float[] g, float[] m, float[] v, int n, float shrink, float b1, float a1,
+    void layerNormForward(Tensor x, Tensor w, Tensor b, Tensor out, Tensor mean, Tensor rstd, int rows, int d, float eps);
+
+    void layerNormBackward(Tensor dout, Tensor x, Tensor w, Tensor mean, Tensor rstd,
+                           Tensor dx, Tensor dw, Tensor db, int rows, int d);
+
+    /** See {@link ScalarKernels#maskedSquaredError}. */
+    double maskedSquaredError(Tensor pred, Tensor target, Tensor weight, int tokens, int p);
+
+    /** See {@link ScalarKernels#maskedSquaredErrorBackward}. */
+    void maskedSquaredErrorBackward(double scale, Tensor pred, Tensor target, Tensor weight, Tensor dpred, int tokens, int p);
+
+    /** See {@link ScalarKernels#sumOfSquares}. */
+    double sumOfSquares(Tensor x);
+
+    void adamw(Tensor w, Tensor g, Tensor m, Tensor v, int n, float shrink, float b1, float a1,
                float b2, float a2, float stepSize, float bc2, float eps);
 }

@@ -29,20 +29,23 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void matmul(int batch, boolean transA, boolean transB, int m, int n, int k,
-                       float[] a, int aOff, int lda, int aBatch,
-                       float[] b, int bOff, int ldb, int bBatch,
-                       float[] c, int cOff, int ldc, int cBatch, boolean accumulate) {
+                       Tensor at, int aOff, int lda, int aBatch,
+                       Tensor bt, int bOff, int ldb, int bBatch,
+                       Tensor ct, int cOff, int ldc, int cBatch, boolean accumulate) {
+        float[] a = at.data(), b = bt.data(), c = ct.data();
         if (SCALAR) ScalarKernels.matmul(batch, transA, transB, m, n, k, a, aOff, lda, aBatch, b, bOff, ldb, bBatch, c, cOff, ldc, cBatch, accumulate);
         else Sgemm.matmul(batch, transA, transB, m, n, k, a, aOff, lda, aBatch, b, bOff, ldb, bBatch, c, cOff, ldc, cBatch, accumulate);
     }
 
     @Override
-    public void binary(Binary op, int[] outShape, float[] a, int[] aShape, float[] b, int[] bShape, float[] out) {
+    public void binary(Binary op, int[] outShape, Tensor at, int[] aShape, Tensor bt, int[] bShape, Tensor outT) {
+        float[] a = at.data(), b = bt.data(), out = outT.data();
         BroadcastRuns.forEachRun(outShape, aShape, bShape, (o, ao, as, bo, bs, n) -> binaryRun(op, a, ao, as, b, bo, bs, out, o, n));
     }
 
     @Override
-    public void reduceInto(float[] src, int[] srcShape, float[] dst, int[] dstShape) {
+    public void reduceInto(Tensor srcT, int[] srcShape, Tensor dstT, int[] dstShape) {
+        float[] src = srcT.data(), dst = dstT.data();
         BroadcastRuns.forEachRun(srcShape, srcShape, dstShape, (o, so, ss, dOff, ds, n) -> accumulateRun(src, so, dst, dOff, ds, n));
     }
 
@@ -59,52 +62,108 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void axpy(float alpha, float[] src, float[] dst, int n) {
-        if (SCALAR) ScalarKernels.axpy(alpha, src, dst, n);
-        else VectorKernels.axpy(alpha, src, dst, n);
+    public void axpy(float alpha, Tensor src, Tensor dst, int n) {
+        if (SCALAR) ScalarKernels.axpy(alpha, src.data(), dst.data(), n);
+        else VectorKernels.axpy(alpha, src.data(), dst.data(), n);
     }
 
     @Override
-    public void geluForward(float[] x, float[] out, int n) {
-        if (SCALAR) ScalarKernels.geluForward(x, out, n);
-        else VectorKernels.geluForward(x, out, n);
+    public void geluForward(Tensor x, Tensor out, int n) {
+        if (SCALAR) ScalarKernels.geluForward(x.data(), out.data(), n);
+        else VectorKernels.geluForward(x.data(), out.data(), n);
     }
 
     @Override
-    public void geluBackward(float[] dout, float[] x, float[] dx, int n) {
-        if (SCALAR) ScalarKernels.geluBackward(dout, x, dx, n);
-        else VectorKernels.geluBackward(dout, x, dx, n);
+    public void geluBackward(Tensor dout, Tensor x, Tensor dx, int n) {
+        if (SCALAR) ScalarKernels.geluBackward(dout.data(), x.data(), dx.data(), n);
+        else VectorKernels.geluBackward(dout.data(), x.data(), dx.data(), n);
     }
 
     @Override
-    public void softmaxForward(float[] x, float[] out, int rows, int d) {
-        if (SCALAR) ScalarKernels.softmaxForward(x, out, rows, d);
-        else VectorKernels.softmaxForward(x, out, rows, d);
+    public void softmaxForward(Tensor x, Tensor out, int rows, int d) {
+        if (SCALAR) ScalarKernels.softmaxForward(x.data(), out.data(), rows, d);
+        else VectorKernels.softmaxForward(x.data(), out.data(), rows, d);
     }
 
     @Override
-    public void softmaxBackward(float[] dout, float[] y, float[] dx, int rows, int d) {
-        if (SCALAR) ScalarKernels.softmaxBackward(dout, y, dx, rows, d);
-        else VectorKernels.softmaxBackward(dout, y, dx, rows, d);
+    public void softmaxBackward(Tensor dout, Tensor y, Tensor dx, int rows, int d) {
+        if (SCALAR) ScalarKernels.softmaxBackward(dout.data(), y.data(), dx.data(), rows, d);
+        else VectorKernels.softmaxBackward(dout.data(), y.data(), dx.data(), rows, d);
     }
 
     @Override
-    public void layerNormForward(float[] x, float[] w, float[] b, float[] out, float[] mean, float[] rstd, int rows, int d, float eps) {
-        if (SCALAR) ScalarKernels.layerNormForward(x, w, b, out, mean, rstd, rows, d, eps);
-        else VectorKernels.layerNormForward(x, w, b, out, mean, rstd, rows, d, eps);
+    public void layerNormForward(Tensor x, Tensor w, Tensor b, Tensor out, Tensor mean, Tensor rstd, int rows, int d, float eps) {
+        float[] mu = mean == null ? null : mean.data(), rs = rstd == null ? null : rstd.data();
+        if (SCALAR) ScalarKernels.layerNormForward(x.data(), w.data(), b.data(), out.data(), mu, rs, rows, d, eps);
+        else VectorKernels.layerNormForward(x.data(), w.data(), b.data(), out.data(), mu, rs, rows, d, eps);
     }
 
     @Override
-    public void layerNormBackward(float[] dout, float[] x, float[] w, float[] mean, float[] rstd,
-                                  float[] dx, float[] dw, float[] db, int rows, int d) {
-        if (SCALAR) ScalarKernels.layerNormBackward(dout, x, w, mean, rstd, dx, dw, db, rows, d);
-        else VectorKernels.layerNormBackward(dout, x, w, mean, rstd, dx, dw, db, rows, d);
+    public void layerNormBackward(Tensor dout, Tensor x, Tensor w, Tensor mean, Tensor rstd,
+                                  Tensor dx, Tensor dw, Tensor db, int rows, int d) {
+        float[] gx = dx == null ? null : dx.data(), gw = dw == null ? null : dw.data(), gb = db == null ? null : db.data();
+        if (SCALAR) ScalarKernels.layerNormBackward(dout.data(), x.data(), w.data(), mean.data(), rstd.data(), gx, gw, gb, rows, d);
+        else VectorKernels.layerNormBackward(dout.data(), x.data(), w.data(), mean.data(), rstd.data(), gx, gw, gb, rows, d);
     }
 
     @Override
-    public void adamw(float[] w, float[] g, float[] m, float[] v, int n, float shrink, float b1, float a1,
+    public void adamw(Tensor w, Tensor g, Tensor m, Tensor v, int n, float shrink, float b1, float a1,
                       float b2, float a2, float stepSize, float bc2, float eps) {
-        if (SCALAR) ScalarKernels.adamw(w, g, m, v, n, shrink, b1, a1, b2, a2, stepSize, bc2, eps);
-        else VectorKernels.adamw(w, g, m, v, n, shrink, b1, a1, b2, a2, stepSize, bc2, eps);
+        if (SCALAR) ScalarKernels.adamw(w.data(), g.data(), m.data(), v.data(), n, shrink, b1, a1, b2, a2, stepSize, bc2, eps);
+        else VectorKernels.adamw(w.data(), g.data(), m.data(), v.data(), n, shrink, b1, a1, b2, a2, stepSize, bc2, eps);
+    }
+    @Override
+    public void copy(int[] box, Tensor srcT, int srcOff, int[] srcStrides, Tensor dstT, int dstOff, int[] dstStrides, boolean accumulate) {
+        float[] src = srcT.data(), dst = dstT.data();
+        if (SCALAR) {
+            ScalarKernels.copy(box, src, srcOff, srcStrides, dst, dstOff, dstStrides, accumulate);
+            return;
+        }
+        // Odometer over all axes but the last; each run along the last axis is one arraycopy
+        // when both sides are contiguous there.
+        int r = box.length;
+        if (Shapes.size(box) == 0) return;
+        int run = r == 0 ? 1 : box[r - 1], ss = r == 0 ? 1 : srcStrides[r - 1], ds = r == 0 ? 1 : dstStrides[r - 1];
+        int runs = (int) (Shapes.size(box) / run);
+        int[] idx = new int[Math.max(0, r - 1)];
+        int s = srcOff, d = dstOff;
+        for (int o = 0; o < runs; o++) {
+            if (!accumulate && ss == 1 && ds == 1) System.arraycopy(src, s, dst, d, run);
+            else if (accumulate) for (int i = 0; i < run; i++) dst[d + i * ds] += src[s + i * ss];
+            else for (int i = 0; i < run; i++) dst[d + i * ds] = src[s + i * ss];
+            for (int ax = r - 2; ax >= 0; ax--) {
+                s += srcStrides[ax];
+                d += dstStrides[ax];
+                if (++idx[ax] < box[ax]) break;
+                s -= srcStrides[ax] * box[ax];
+                d -= dstStrides[ax] * box[ax];
+                idx[ax] = 0;
+            }
+        }
+    }
+
+    @Override
+    public void copyRows(Tensor srcT, int[] srcRows, Tensor dstT, int[] dstRows, int width, boolean accumulate) {
+        float[] src = srcT.data(), dst = dstT.data();
+        if (SCALAR || accumulate) {
+            ScalarKernels.copyRows(src, srcRows, dst, dstRows, width, accumulate);
+            return;
+        }
+        for (int r = 0; r < srcRows.length; r++) System.arraycopy(src, srcRows[r] * width, dst, dstRows[r] * width, width);
+    }
+
+    @Override
+    public double maskedSquaredError(Tensor pred, Tensor target, Tensor weight, int tokens, int p) {
+        return ScalarKernels.maskedSquaredError(pred.data(), target.data(), weight.data(), tokens, p);
+    }
+
+    @Override
+    public void maskedSquaredErrorBackward(double scale, Tensor pred, Tensor target, Tensor weight, Tensor dpred, int tokens, int p) {
+        ScalarKernels.maskedSquaredErrorBackward(scale, pred.data(), target.data(), weight.data(), dpred.data(), tokens, p);
+    }
+
+    @Override
+    public double sumOfSquares(Tensor x) {
+        return ScalarKernels.sumOfSquares(x.data(), x.size());
     }
 }

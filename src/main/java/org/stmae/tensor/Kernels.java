@@ -33,19 +33,19 @@ public final class Kernels {
 
     /** See {@link ScalarKernels#matmul} for the contract. */
     public static void matmul(int batch, boolean transA, boolean transB, int m, int n, int k,
-                              float[] a, int aOff, int lda, int aBatch,
-                              float[] b, int bOff, int ldb, int bBatch,
-                              float[] c, int cOff, int ldc, int cBatch, boolean accumulate) {
+                              Tensor a, int aOff, int lda, int aBatch,
+                              Tensor b, int bOff, int ldb, int bBatch,
+                              Tensor c, int cOff, int ldc, int cBatch, boolean accumulate) {
         backend.matmul(batch, transA, transB, m, n, k, a, aOff, lda, aBatch, b, bOff, ldb, bBatch, c, cOff, ldc, cBatch, accumulate);
     }
 
     /** See {@link Backend#binary}. */
-    public static void binary(Binary op, int[] outShape, float[] a, int[] aShape, float[] b, int[] bShape, float[] out) {
+    public static void binary(Binary op, int[] outShape, Tensor a, int[] aShape, Tensor b, int[] bShape, Tensor out) {
         backend.binary(op, outShape, a, aShape, b, bShape, out);
     }
 
     /** See {@link Backend#reduceInto}. */
-    public static void reduceInto(float[] src, int[] srcShape, float[] dst, int[] dstShape) {
+    public static void reduceInto(Tensor src, int[] srcShape, Tensor dst, int[] dstShape) {
         backend.reduceInto(src, srcShape, dst, dstShape);
     }
 
@@ -59,36 +59,61 @@ public final class Kernels {
         CpuBackend.accumulateRun(src, so, dst, dOff, ds, n);
     }
 
-    public static void axpy(float alpha, float[] src, float[] dst, int n) {
+    public static void axpy(float alpha, Tensor src, Tensor dst, int n) {
         backend.axpy(alpha, src, dst, n);
     }
 
-    public static void geluForward(float[] x, float[] out, int n) {
+    /** See {@link ScalarKernels#copy}. */
+    public static void copy(int[] box, Tensor src, int srcOff, int[] srcStrides, Tensor dst, int dstOff, int[] dstStrides, boolean accumulate) {
+        backend.copy(box, src, srcOff, srcStrides, dst, dstOff, dstStrides, accumulate);
+    }
+
+    /** See {@link ScalarKernels#copyRows}. */
+    public static void copyRows(Tensor src, int[] srcRows, Tensor dst, int[] dstRows, int width, boolean accumulate) {
+        backend.copyRows(src, srcRows, dst, dstRows, width, accumulate);
+    }
+
+    public static void geluForward(Tensor x, Tensor out, int n) {
         backend.geluForward(x, out, n);
     }
 
-    public static void geluBackward(float[] dout, float[] x, float[] dx, int n) {
+    public static void geluBackward(Tensor dout, Tensor x, Tensor dx, int n) {
         backend.geluBackward(dout, x, dx, n);
     }
 
-    public static void softmaxForward(float[] x, float[] out, int rows, int d) {
+    public static void softmaxForward(Tensor x, Tensor out, int rows, int d) {
         backend.softmaxForward(x, out, rows, d);
     }
 
-    public static void softmaxBackward(float[] dout, float[] y, float[] dx, int rows, int d) {
+    public static void softmaxBackward(Tensor dout, Tensor y, Tensor dx, int rows, int d) {
         backend.softmaxBackward(dout, y, dx, rows, d);
     }
 
-    public static void layerNormForward(float[] x, float[] w, float[] b, float[] out, float[] mean, float[] rstd, int rows, int d, float eps) {
+    public static void layerNormForward(Tensor x, Tensor w, Tensor b, Tensor out, Tensor mean, Tensor rstd, int rows, int d, float eps) {
         backend.layerNormForward(x, w, b, out, mean, rstd, rows, d, eps);
     }
 
-    public static void layerNormBackward(float[] dout, float[] x, float[] w, float[] mean, float[] rstd,
-                                         float[] dx, float[] dw, float[] db, int rows, int d) {
+    public static void layerNormBackward(Tensor dout, Tensor x, Tensor w, Tensor mean, Tensor rstd,
+                                         Tensor dx, Tensor dw, Tensor db, int rows, int d) {
         backend.layerNormBackward(dout, x, w, mean, rstd, dx, dw, db, rows, d);
     }
 
-    public static void adamw(float[] w, float[] g, float[] m, float[] v, int n, float shrink, float b1, float a1,
+    /** See {@link ScalarKernels#maskedSquaredError}. */
+    public static double maskedSquaredError(Tensor pred, Tensor target, Tensor weight, int tokens, int p) {
+        return backend.maskedSquaredError(pred, target, weight, tokens, p);
+    }
+
+    /** See {@link ScalarKernels#maskedSquaredErrorBackward}. */
+    public static void maskedSquaredErrorBackward(double scale, Tensor pred, Tensor target, Tensor weight, Tensor dpred, int tokens, int p) {
+        backend.maskedSquaredErrorBackward(scale, pred, target, weight, dpred, tokens, p);
+    }
+
+    /** See {@link ScalarKernels#sumOfSquares}. */
+    public static double sumOfSquares(Tensor x) {
+        return backend.sumOfSquares(x);
+    }
+
+    public static void adamw(Tensor w, Tensor g, Tensor m, Tensor v, int n, float shrink, float b1, float a1,
                              float b2, float a2, float stepSize, float bc2, float eps) {
         backend.adamw(w, g, m, v, n, shrink, b1, a1, b2, a2, stepSize, bc2, eps);
     }

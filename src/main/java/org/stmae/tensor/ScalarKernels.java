@@ -184,6 +184,74 @@ public final class ScalarKernels {
         }
     }
 
+    // ---- moving values -----------------------------------------------------------------------
+
+    /**
+     * A strided box copy: for every index i of the box {@code shape} (row-major order),
+     * {@code dst[dstOff + sum_d i_d dstStrides_d] (+)= src[srcOff + sum_d i_d srcStrides_d]}.
+     * Permute, concat, narrow and their gradients are each one call. Destinations must be distinct.
+     */
+    public static void copy(int[] shape, float[] src, int srcOff, int[] srcStrides, float[] dst, int dstOff, int[] dstStrides, boolean accumulate) {
+        int n = (int) Shapes.size(shape), r = shape.length;
+        for (int flat = 0; flat < n; flat++) {
+            int s = srcOff, d = dstOff, rest = flat;
+            for (int ax = r - 1; ax >= 0; ax--) {
+                int i = rest % shape[ax];
+                rest /= shape[ax];
+                s += i * srcStrides[ax];
+                d += i * dstStrides[ax];
+            }
+            dst[d] = accumulate ? dst[d] + src[s] : src[s];
+        }
+    }
+
+    /**
+     * Rows by index: for r in order, {@code dst[dstRows[r]*width ..] (+)= src[srcRows[r]*width ..]}
+     * ({@code width} values per row). With accumulate, repeated destination rows add up in r order.
+     */
+    public static void copyRows(float[] src, int[] srcRows, float[] dst, int[] dstRows, int width, boolean accumulate) {
+        for (int r = 0; r < srcRows.length; r++) {
+            int s = srcRows[r] * width, d = dstRows[r] * width;
+            for (int j = 0; j < width; j++) dst[d + j] = accumulate ? dst[d + j] + src[s + j] : src[s + j];
+        }
+    }
+
+    // ---- losses and norms ----------------------------------------------------------------------
+
+    /**
+     * The masked MSE's numerator: sum over tokens t with weight w_t != 0 of w_t * mean_j (x - y)^2
+     * over the token's p values, in double, tokens in order.
+     */
+    public static double maskedSquaredError(float[] x, float[] y, float[] w, int tokens, int p) {
+        double total = 0;
+        for (int t = 0; t < tokens; t++) {
+            if (w[t] == 0) continue;
+            double se = 0;
+            for (int j = 0; j < p; j++) {
+                double diff = x[t * p + j] - y[t * p + j];
+                se += diff * diff;
+            }
+            total += w[t] * (se / p);
+        }
+        return total;
+    }
+
+    /** dx += (float) (scale * w_t) * (x - y) for the tokens with w_t != 0 (the numerator's gradient times scale / 2). */
+    public static void maskedSquaredErrorBackward(double scale, float[] x, float[] y, float[] w, float[] dx, int tokens, int p) {
+        for (int t = 0; t < tokens; t++) {
+            if (w[t] == 0) continue;
+            float c = (float) (scale * w[t]);
+            for (int j = 0; j < p; j++) dx[t * p + j] += c * (x[t * p + j] - y[t * p + j]);
+        }
+    }
+
+    /** Sum of x_i^2 over n values, in double, in index order (clip_grad_norm_'s per-tensor norm, squared). */
+    public static double sumOfSquares(float[] x, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) s += (double) x[i] * x[i];
+        return s;
+    }
+
     // ---- AdamW -------------------------------------------------------------------------------
 
     /**

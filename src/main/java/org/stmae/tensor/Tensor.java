@@ -3,19 +3,34 @@ package org.stmae.tensor;
 import java.util.Arrays;
 
 /**
- * A dense float32 tensor: a row-major {@code float[]} on the heap and a shape.
+ * A dense float32 tensor: row-major values in a {@link Storage} and a shape.
  *
- * <p>The array always holds exactly {@code size()} elements starting at index 0, so every kernel
- * can treat a tensor as a flat buffer. {@link #reshape} is a view that shares the array; every
- * other layout change (permute, transpose, slicing) copies.
+ * <p>The storage always holds exactly {@code size()} elements starting at index 0, so every
+ * kernel can treat a tensor as a flat buffer. {@link #reshape} is a view that shares the storage;
+ * every other layout change (permute, transpose, slicing) copies. The values may live on a device
+ * between kernels: {@link #data()} brings them to the host.
  */
 public final class Tensor {
-    public final float[] data;
+    private final Storage storage;
     private final int[] shape;
 
-    private Tensor(float[] data, int[] shape) {
-        this.data = data;
+    private Tensor(Storage storage, int[] shape) {
+        this.storage = storage;
         this.shape = shape;
+    }
+
+    private Tensor(float[] data, int[] shape) {
+        this(new Storage(data, data.length), shape);
+    }
+
+    /** The host array, for reading and writing (fetched from the device if it has newer values). */
+    public float[] data() {
+        return storage.host();
+    }
+
+    /** Where the values are; backends use it to keep them on their device. */
+    public Storage storage() {
+        return storage;
     }
 
     /** Wraps {@code data} (not copied) as a tensor of the given shape. */
@@ -29,7 +44,7 @@ public final class Tensor {
 
     public static Tensor zeros(int... shape) {
         int[] s = shape.clone();
-        return new Tensor(new float[Shapes.checkedSize("zeros", s)], s);
+        return new Tensor(new Storage(null, Shapes.checkedSize("zeros", s)), s);
     }
 
     public static Tensor scalar(float v) {
@@ -38,7 +53,7 @@ public final class Tensor {
 
     public static Tensor full(float v, int... shape) {
         Tensor t = zeros(shape);
-        Arrays.fill(t.data, v);
+        Arrays.fill(t.data(), v);
         return t;
     }
 
@@ -57,7 +72,7 @@ public final class Tensor {
     }
 
     public int size() {
-        return data.length;
+        return storage.length();
     }
 
     public boolean sameShape(Tensor o) {
@@ -66,24 +81,24 @@ public final class Tensor {
 
     /** A view with another shape over the same array; one dimension may be -1 (inferred). */
     public Tensor reshape(int... newShape) {
-        return new Tensor(data, Shapes.inferReshape("reshape", shape, newShape));
+        return new Tensor(storage, Shapes.inferReshape("reshape", shape, newShape));
     }
 
     public Tensor copy() {
-        return new Tensor(data.clone(), shape.clone());
+        return new Tensor(storage.read().clone(), shape.clone());
     }
 
     public float item() {
-        if (data.length != 1) throw new IllegalStateException("item: tensor of shape " + Shapes.str(shape) + " is not a scalar");
-        return data[0];
+        if (size() != 1) throw new IllegalStateException("item: tensor of shape " + Shapes.str(shape) + " is not a scalar");
+        return storage.read()[0];
     }
 
     public float get(int... index) {
-        return data[flatIndex(index)];
+        return storage.read()[flatIndex(index)];
     }
 
     public void set(float v, int... index) {
-        data[flatIndex(index)] = v;
+        storage.host()[flatIndex(index)] = v;
     }
 
     private int flatIndex(int[] index) {
@@ -101,12 +116,13 @@ public final class Tensor {
     /** Largest absolute value, the scale that parity tolerances are relative to. */
     public float maxAbs() {
         float m = 0;
-        for (float v : data) m = Math.max(m, Math.abs(v));
+        for (float v : storage.read()) m = Math.max(m, Math.abs(v));
         return m;
     }
 
     @Override
     public String toString() {
+        float[] data = storage.read();
         StringBuilder sb = new StringBuilder("Tensor").append(Shapes.str(shape)).append(" [");
         for (int i = 0; i < Math.min(8, data.length); i++) sb.append(i == 0 ? "" : ", ").append(data[i]);
         return sb.append(data.length > 8 ? ", ...]" : "]").toString();

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Set;
 import org.stmae.autograd.Parameter;
 import org.stmae.tensor.Kernels;
+import org.stmae.tensor.ScalarKernels.Binary;
+import org.stmae.tensor.Tensor;
 
 /**
  * AdamW with PyTorch's semantics (torch.optim.AdamW, single-tensor path), step by step:
@@ -17,7 +19,7 @@ public final class AdamW {
     private final List<Parameter> params;
     private final boolean[] decay;
     private final double[] lrScale;
-    private final float[][] m, v;
+    private final Tensor[] m, v;
     private int step;
 
     public AdamW(List<Parameter> params, Set<String> noDecay, double beta1, double beta2, double eps, double weightDecay) {
@@ -29,12 +31,12 @@ public final class AdamW {
         this.decay = new boolean[params.size()];
         this.lrScale = new double[params.size()];
         java.util.Arrays.fill(lrScale, 1.0);
-        this.m = new float[params.size()][];
-        this.v = new float[params.size()][];
+        this.m = new Tensor[params.size()];
+        this.v = new Tensor[params.size()];
         for (int i = 0; i < params.size(); i++) {
             decay[i] = !noDecay.contains(params.get(i).name);
-            m[i] = new float[params.get(i).value.size()];
-            v[i] = new float[params.get(i).value.size()];
+            m[i] = Tensor.zeros(params.get(i).value.size());
+            v[i] = Tensor.zeros(params.get(i).value.size());
         }
     }
 
@@ -68,24 +70,24 @@ public final class AdamW {
             double lri = lr * lrScale[i];
             float stepSize = (float) -(lri / bc1);
             float shrink = (float) (1 - lri * (decay[i] ? weightDecay : 0));
-            Kernels.adamw(p.value.data, p.grad().data, m[i], v[i], m[i].length, shrink, b1, a1, b2, a2, stepSize, bc2, e);
+            Kernels.adamw(p.value, p.grad(), m[i], v[i], m[i].size(), shrink, b1, a1, b2, a2, stepSize, bc2, e);
         }
     }
 
     /** First and second moments of parameter i (for checkpoints). */
     public float[] firstMoment(int i) {
-        return m[i];
+        return m[i].storage().read();
     }
 
     public float[] secondMoment(int i) {
-        return v[i];
+        return v[i].storage().read();
     }
 
     public void restore(int stepCount, float[][] first, float[][] second) {
         this.step = stepCount;
         for (int i = 0; i < params.size(); i++) {
-            System.arraycopy(first[i], 0, m[i], 0, m[i].length);
-            System.arraycopy(second[i], 0, v[i], 0, v[i].length);
+            System.arraycopy(first[i], 0, m[i].data(), 0, m[i].size());
+            System.arraycopy(second[i], 0, v[i].data(), 0, v[i].size());
         }
     }
 
@@ -98,10 +100,11 @@ public final class AdamW {
         float total = gradNorm(params);
         float coef = (float) maxNorm / (total + 1e-6f);
         if (coef > 1f) coef = 1f;
+        Tensor scalar = Tensor.scalar(coef);
         for (Parameter p : params) {
             if (p.grad() == null) continue;
-            float[] g = p.grad().data;
-            for (int j = 0; j < g.length; j++) g[j] *= coef;
+            Tensor g = p.grad();
+            Kernels.binary(Binary.MUL, g.shape(), g, g.shape(), scalar, new int[0], g);
         }
         return total;
     }
@@ -111,8 +114,7 @@ public final class AdamW {
         double sumSq = 0;
         for (Parameter p : params) {
             if (p.grad() == null) continue;
-            double s = 0;
-            for (float x : p.grad().data) s += (double) x * x;
+            double s = Kernels.sumOfSquares(p.grad());
             float norm = (float) Math.sqrt(s);
             sumSq += (double) norm * norm;
         }

@@ -75,7 +75,7 @@ public final class ClipStream implements AutoCloseable {
         int per = all.get(0).clip().size();
         int[] shape = all.get(0).clip().shape();
         float[] data = new float[per * all.size()];
-        for (int i = 0; i < all.size(); i++) System.arraycopy(all.get(i).clip().data, 0, data, i * per, per);
+        for (int i = 0; i < all.size(); i++) System.arraycopy(all.get(i).clip().data(), 0, data, i * per, per);
         return Tensor.of(data, all.size(), shape[0], shape[1], shape[2], shape[3]);
     }
 

@@ -71,8 +71,8 @@ public final class TrainCheckpoint {
                 String n = ps.get(i).name;
                 if (!f.has("train.adamw.m." + n) || !f.has("train.adamw.v." + n))
                     throw new IOException(file + ": missing optimizer state for '" + n + "'");
-                first[i] = f.floatTensor("train.adamw.m." + n).data;
-                second[i] = f.floatTensor("train.adamw.v." + n).data;
+                first[i] = f.floatTensor("train.adamw.m." + n).data();
+                second[i] = f.floatTensor("train.adamw.v." + n).data();
             }
             State s = new State(num(m, "step"), (int) num(m, "epoch"), (int) num(m, "position"), (int) num(m, "adam_steps"), num(m, "seed"));
             opt.restore(s.adamSteps(), first, second);

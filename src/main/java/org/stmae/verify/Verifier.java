@@ -204,7 +204,7 @@ public final class Verifier {
         }
         double max = 0;
         for (int i = 0; i < actual.size(); i++) {
-            double d = Math.abs((double) actual.data[i] - expected.data[i]);
+            double d = Math.abs((double) actual.data()[i] - expected.data()[i]);
             if (Double.isNaN(d)) d = Double.POSITIVE_INFINITY;
             max = Math.max(max, d);
         }

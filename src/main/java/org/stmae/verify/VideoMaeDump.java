@@ -78,7 +78,7 @@ final class VideoMaeDump {
             boolean[] m = new boolean[l];
             int count = 0;
             for (int i = 0; i < l; i++) {
-                m[i] = given.data[b * l + i] != 0;
+                m[i] = given.data()[b * l + i] != 0;
                 if (m[i]) count++;
             }
             if (b > 0 && count != masked) throw new InvalidDump(f.path() + ": samples have different masked counts");
@@ -128,9 +128,9 @@ final class VideoMaeDump {
                 Tensor q = grad(model, block + ".attn.q.weight"), k = grad(model, block + ".attn.k.weight"), v = grad(model, block + ".attn.v.weight");
                 int d = q.size(0);
                 float[] all = new float[3 * d * d];
-                System.arraycopy(q.data, 0, all, 0, d * d);
-                System.arraycopy(k.data, 0, all, d * d, d * d);
-                System.arraycopy(v.data, 0, all, 2 * d * d, d * d);
+                System.arraycopy(q.data(), 0, all, 0, d * d);
+                System.arraycopy(k.data(), 0, all, d * d, d * d);
+                System.arraycopy(v.data(), 0, all, 2 * d * d, d * d);
                 Verifier.compare(rows, f, "grad." + theirs, Tensor.of(all, 3 * d, d));
             } else {
                 Verifier.compare(rows, f, "grad." + theirs, grad(model, p.name));

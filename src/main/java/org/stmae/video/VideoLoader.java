@@ -255,7 +255,7 @@ public final class VideoLoader implements AutoCloseable {
         int[] labels = new int[all.size()];
         Path[] paths = new Path[all.size()];
         for (int i = 0; i < all.size(); i++) {
-            System.arraycopy(all.get(i).clip().data, 0, data, i * per, per);
+            System.arraycopy(all.get(i).clip().data(), 0, data, i * per, per);
             labels[i] = all.get(i).label();
             paths[i] = all.get(i).path();
         }

@@ -36,14 +36,14 @@ class GradCheckTest {
 
     static Tensor randn(Random r, int... shape) {
         Tensor t = Tensor.zeros(shape);
-        for (int i = 0; i < t.size(); i++) t.data[i] = (float) r.nextGaussian();
+        for (int i = 0; i < t.size(); i++) t.data()[i] = (float) r.nextGaussian();
         return t;
     }
 
     /** Values away from zero (divisors). */
     static Tensor awayFromZero(Random r, int... shape) {
         Tensor t = Tensor.zeros(shape);
-        for (int i = 0; i < t.size(); i++) t.data[i] = (float) ((0.5 + 1.5 * r.nextDouble()) * (r.nextBoolean() ? 1 : -1));
+        for (int i = 0; i < t.size(); i++) t.data()[i] = (float) ((0.5 + 1.5 * r.nextDouble()) * (r.nextBoolean() ? 1 : -1));
         return t;
     }
 
@@ -131,14 +131,14 @@ class GradCheckTest {
         add("maskedMse", r -> {
             int n = dim(r, 3), l = 1 + dim(r, 6), p = dim(r, 5);
             Tensor mask = Tensor.zeros(n, l);
-            for (int i = 0; i < mask.size(); i++) mask.data[i] = r.nextBoolean() ? 1 : 0;
-            mask.data[0] = 1;
+            for (int i = 0; i < mask.size(); i++) mask.data()[i] = r.nextBoolean() ? 1 : 0;
+            mask.data()[0] = 1;
             return new Tensor[] {randn(r, n, l, p), randn(r, n, l, p), mask};
         }, v -> MaskedMse.maskedMse(v[0], v[1].value, v[2].value));
         add("softCrossEntropy", r -> {
             int n = dim(r, 4), k = 1 + dim(r, 7);
             Tensor t = Tensor.zeros(n, k);  // soft targets: random non-negative rows, not all summing to 1
-            for (int i = 0; i < t.size(); i++) t.data[i] = (float) r.nextDouble();
+            for (int i = 0; i < t.size(); i++) t.data()[i] = (float) r.nextDouble();
             return new Tensor[] {Elementwise.scaled(randn(r, n, k), 3f), t};
         }, v -> SoftCrossEntropy.softCrossEntropy(v[0], v[1].value));
     }
@@ -175,17 +175,17 @@ class GradCheckTest {
             double[] numeric = new double[in[i].size()];
             double maxNum = 0;
             for (int e = 0; e < numeric.length; e++) {
-                float x0 = in[i].data[e];
-                in[i].data[e] = x0 + h;
+                float x0 = in[i].data()[e];
+                in[i].data()[e] = x0 + h;
                 double plus = project(c, in, proj);
-                in[i].data[e] = x0 - h;
+                in[i].data()[e] = x0 - h;
                 double minus = project(c, in, proj);
-                in[i].data[e] = x0;
+                in[i].data()[e] = x0;
                 numeric[e] = (plus - minus) / (2.0 * h);
                 maxNum = Math.max(maxNum, Math.abs(numeric[e]));
             }
             for (int e = 0; e < numeric.length; e++) {
-                double a = analytic == null ? 0 : analytic.data[e];
+                double a = analytic == null ? 0 : analytic.data()[e];
                 double tol = 2e-3 * Math.max(1, maxNum) + 1e-2 * Math.abs(numeric[e]);
                 int input = i, element = e;
                 assertTrue(Math.abs(a - numeric[e]) <= tol, () -> String.format(
@@ -202,7 +202,7 @@ class GradCheckTest {
             for (int i = 0; i < in.length; i++) vars[i] = Var.constant(in[i]);
             Tensor out = c.op.apply(vars).value;
             double s = 0;
-            for (int j = 0; j < out.size(); j++) s += (double) proj.data[j] * out.data[j];
+            for (int j = 0; j < out.size(); j++) s += (double) proj.data()[j] * out.data()[j];
             return s;
         }
     }

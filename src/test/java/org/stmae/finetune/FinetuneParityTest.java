@@ -34,8 +34,8 @@ class FinetuneParityTest {
         assertArrayEquals(expected.shape(), actual.shape(), what + " shape");
         double max = 0, diff = 0;
         for (int i = 0; i < expected.size(); i++) {
-            max = Math.max(max, Math.abs(expected.data[i]));
-            diff = Math.max(diff, Math.abs(expected.data[i] - actual.data[i]));
+            max = Math.max(max, Math.abs(expected.data()[i]));
+            diff = Math.max(diff, Math.abs(expected.data()[i] - actual.data()[i]));
         }
         double tol = 1e-4 * Math.max(1e-3, max);
         assertTrue(diff <= tol, what + ": max diff " + diff + " > " + tol);

@@ -107,7 +107,7 @@ public class FinetunerTest {
         var loaded = ClassifierCheckpoints.load(run.resolve(Finetuner.CHECKPOINT));
         assertEquals(List.of("grow", "left", "right"), loaded.classes());
         var clip = org.stmae.tensor.Tensor.full(0.1f, 1, 3, 8, 32, 32);
-        assertArrayEquals(a[0].model().probabilities(clip).data, loaded.model().probabilities(clip).data);
+        assertArrayEquals(a[0].model().probabilities(clip).data(), loaded.model().probabilities(clip).data());
         // A different seed is a different run.
         Finetuner.Result[] c = new Finetuner.Result[1];
         run(small().seed(6).build(), null, c);
@@ -129,7 +129,7 @@ public class FinetunerTest {
         assertTrue(log.contains("newly initialised 4 [fc_norm.* x2, head.* x2]"), log);
         VideoClassifier model = r[0].model();
         for (Parameter p : model.encoderParams())
-            assertArrayEquals(mae.params.get(p.name).value.data, p.value.data, p.name + " must stay frozen");
+            assertArrayEquals(mae.params.get(p.name).value.data(), p.value.data(), p.name + " must stay frozen");
         assertTrue(model.params.get("head.weight").value.maxAbs() > 1e-3, "the head trained");
     }
 
@@ -159,7 +159,7 @@ public class FinetunerTest {
                 assertEquals(6, views.size());
                 double[] avg = new double[3];
                 for (var v : views) {
-                    float[] p = model.probabilities(v.clip().reshape(1, 3, 8, 32, 32)).data;
+                    float[] p = model.probabilities(v.clip().reshape(1, 3, 8, 32, 32)).data();
                     for (int j = 0; j < 3; j++) avg[j] += p[j] / 6;
                 }
                 int best = 0;

@@ -34,10 +34,10 @@ class DeflationTest {
         Random rng = new Random(seed);
         int hw = c.imgSize() * c.imgSize();
         Tensor frame = Tensor.zeros(1, c.inChans(), 1, c.imgSize(), c.imgSize());
-        for (int i = 0; i < frame.size(); i++) frame.data[i] = (float) rng.nextGaussian();
+        for (int i = 0; i < frame.size(); i++) frame.data()[i] = (float) rng.nextGaussian();
         Tensor clip = Tensor.zeros(1, c.inChans(), c.numFrames(), c.imgSize(), c.imgSize());
         for (int ch = 0; ch < c.inChans(); ch++)
-            for (int f = 0; f < c.numFrames(); f++) System.arraycopy(frame.data, ch * hw, clip.data, (ch * c.numFrames() + f) * hw, hw);
+            for (int f = 0; f < c.numFrames(); f++) System.arraycopy(frame.data(), ch * hw, clip.data(), (ch * c.numFrames() + f) * hw, hw);
         return new Tensor[] {frame, clip};
     }
 
@@ -46,7 +46,7 @@ class DeflationTest {
         int per = image.size(), slots = video.size() / per;
         double worst = 0;
         for (int s = 0; s < slots; s++)
-            for (int i = 0; i < per; i++) worst = Math.max(worst, Math.abs(video.data[s * per + i] - image.data[i]));
+            for (int i = 0; i < per; i++) worst = Math.max(worst, Math.abs(video.data()[s * per + i] - image.data()[i]));
         return worst;
     }
 
@@ -54,13 +54,13 @@ class DeflationTest {
     static MaskedAutoencoder withMeanTemporal(MaskedAutoencoder m) {
         MaskedAutoencoder copy = new MaskedAutoencoder(m.cfg);
         for (Parameter p : m.params.all()) {
-            Tensor v = Tensor.of(p.value.data.clone(), p.value.shape());
+            Tensor v = Tensor.of(p.value.data().clone(), p.value.shape());
             if (p.name.endsWith("pos_embed_temporal")) {
                 int slots = v.size(1), w = v.size(2);
                 for (int j = 0; j < w; j++) {
                     double s = 0;
-                    for (int k = 0; k < slots; k++) s += v.data[k * w + j];
-                    for (int k = 0; k < slots; k++) v.data[k * w + j] = (float) (s / slots);
+                    for (int k = 0; k < slots; k++) s += v.data()[k * w + j];
+                    for (int k = 0; k < slots; k++) v.data()[k * w + j] = (float) (s / slots);
                 }
             }
             copy.params.load(p.name, v);
@@ -108,17 +108,17 @@ class DeflationTest {
         Tensor w = video.params.get("patch_embed.proj.weight").value, wi = image.params.get("patch_embed.proj.weight").value;
         assertArrayEquals(new int[] {32, 3, 1, 8, 8}, wi.shape());
         for (int i = 0; i < 32 * 3; i++)
-            for (int k = 0; k < 64; k++) assertEquals(w.data[(i * 2) * 64 + k] + w.data[(i * 2 + 1) * 64 + k], wi.data[i * 64 + k], 1e-7);
+            for (int k = 0; k < 64; k++) assertEquals(w.data()[(i * 2) * 64 + k] + w.data()[(i * 2 + 1) * 64 + k], wi.data()[i * 64 + k], 1e-7);
         for (String same : new String[] {"cls_token", "pos_embed_spatial", "pos_embed_class", "blocks.1.attn.q.weight", "norm.weight",
                 "decoder_pos_embed_spatial", "mask_token", "patch_embed.proj.bias"})
-            assertArrayEquals(video.params.get(same).value.data, image.params.get(same).value.data, same);
+            assertArrayEquals(video.params.get(same).value.data(), image.params.get(same).value.data(), same);
         Tensor t = video.params.get("pos_embed_temporal").value, ti = image.params.get("pos_embed_temporal").value;
         assertArrayEquals(new int[] {1, 1, 32}, ti.shape());
-        for (int j = 0; j < 32; j++) assertEquals((t.data[j] + t.data[32 + j]) / 2, ti.data[j], 1e-7);
+        for (int j = 0; j < 32; j++) assertEquals((t.data()[j] + t.data()[32 + j]) / 2, ti.data()[j], 1e-7);
         // decoder_pred rows are (frame-in-patch, y, x, c): the two frames' rows are averaged.
         Tensor p = video.params.get("decoder_pred.weight").value, pi = image.params.get("decoder_pred.weight").value;
         assertArrayEquals(new int[] {192, 16}, pi.shape());
-        for (int i = 0; i < 192 * 16; i++) assertEquals((p.data[i] + p.data[192 * 16 + i]) / 2, pi.data[i], 1e-7);
+        for (int i = 0; i < 192 * 16; i++) assertEquals((p.data()[i] + p.data()[192 * 16 + i]) / 2, pi.data()[i], 1e-7);
     }
 
     @Test
@@ -127,9 +127,9 @@ class DeflationTest {
         MaskedAutoencoder video = Init.create(c, 8), image = Deflation.deflate(video);
         Tensor t = video.params.get("pos_embed").value, ti = image.params.get("pos_embed").value;
         assertArrayEquals(new int[] {1, 1 + 4, 32}, ti.shape());
-        for (int j = 0; j < 32; j++) assertEquals(t.data[j], ti.data[j]);
+        for (int j = 0; j < 32; j++) assertEquals(t.data()[j], ti.data()[j]);
         for (int r = 0; r < 4; r++)
-            for (int j = 0; j < 32; j++) assertEquals((t.data[(1 + r) * 32 + j] + t.data[(5 + r) * 32 + j]) / 2, ti.data[(1 + r) * 32 + j], 1e-7);
+            for (int j = 0; j < 32; j++) assertEquals((t.data()[(1 + r) * 32 + j] + t.data()[(5 + r) * 32 + j]) / 2, ti.data()[(1 + r) * 32 + j], 1e-7);
     }
 
     @Test
@@ -138,6 +138,6 @@ class DeflationTest {
         MaskedAutoencoder once = Deflation.deflate(Init.create(c, 9)), twice = Deflation.deflate(once);
         assertEquals(MaeConfig.MaskType.RANDOM, once.cfg.maskType());
         assertEquals(27, once.params.get("decoder_pred.bias").value.size()); // HOG width does not depend on time
-        for (Parameter p : once.params.all()) assertArrayEquals(p.value.data, twice.params.get(p.name).value.data, p.name);
+        for (Parameter p : once.params.all()) assertArrayEquals(p.value.data(), twice.params.get(p.name).value.data(), p.name);
     }
 }

@@ -27,9 +27,9 @@ class ForeignCheckpointTest {
                 v = m.params.get(block + ".attn.v.weight").value;
         int d = q.size(0);
         float[] all = new float[3 * d * d];
-        System.arraycopy(q.data, 0, all, 0, d * d);
-        System.arraycopy(k.data, 0, all, d * d, d * d);
-        System.arraycopy(v.data, 0, all, 2 * d * d, d * d);
+        System.arraycopy(q.data(), 0, all, 0, d * d);
+        System.arraycopy(k.data(), 0, all, d * d, d * d);
+        System.arraycopy(v.data(), 0, all, 2 * d * d, d * d);
         return Tensor.of(all, 3 * d, d);
     }
 
@@ -76,15 +76,15 @@ class ForeignCheckpointTest {
         MaeConfig cfg = videoMaeConfig();
         MaskedAutoencoder src = Init.create(cfg, 3);
         // VideoMAE has no key bias and no decoder_embed bias: zero them so the round trip is exact.
-        java.util.Arrays.fill(src.params.get("decoder_embed.bias").value.data, 0f);
-        for (var p : src.params.all()) if (p.name.endsWith("attn.k.bias")) java.util.Arrays.fill(p.value.data, 0f);
-        for (var p : src.params.all()) if (p.name.endsWith(".bias")) for (int i = 0; i < p.value.size(); i++) if (!p.name.endsWith("k.bias") && !p.name.startsWith("decoder_embed")) p.value.data[i] = 0.01f * i;
+        java.util.Arrays.fill(src.params.get("decoder_embed.bias").value.data(), 0f);
+        for (var p : src.params.all()) if (p.name.endsWith("attn.k.bias")) java.util.Arrays.fill(p.value.data(), 0f);
+        for (var p : src.params.all()) if (p.name.endsWith(".bias")) for (int i = 0; i < p.value.size(); i++) if (!p.name.endsWith("k.bias") && !p.name.startsWith("decoder_embed")) p.value.data()[i] = 0.01f * i;
         for (boolean hf : new boolean[] {false, true}) {
             Path f = dir.resolve(hf ? "hf.safetensors" : "videomae.safetensors");
             writeForeign(src, f, hf);
             MaskedAutoencoder dst = Init.create(cfg, 99);
             assertEquals(hf ? Checkpoints.Convention.HF : Checkpoints.Convention.VIDEOMAE, Checkpoints.load(dst, f));
-            for (var p : src.params.all()) assertArrayEquals(p.value.data, dst.params.get(p.name).value.data, (hf ? "hf " : "videomae ") + p.name);
+            for (var p : src.params.all()) assertArrayEquals(p.value.data(), dst.params.get(p.name).value.data(), (hf ? "hf " : "videomae ") + p.name);
         }
     }
 

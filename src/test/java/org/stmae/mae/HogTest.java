@@ -24,7 +24,7 @@ class HogTest {
 
     static Tensor randomClip(Random rng, int n, int c, int t, int h) {
         Tensor x = Tensor.zeros(n, c, t, h, h);
-        for (int i = 0; i < x.size(); i++) x.data[i] = (float) rng.nextGaussian();
+        for (int i = 0; i < x.size(); i++) x.data()[i] = (float) rng.nextGaussian();
         return x;
     }
 
@@ -82,7 +82,7 @@ class HogTest {
         if (y > h - 1) y = 2 * (h - 1) - y;
         if (xx < 0) xx = -xx;
         if (xx > w - 1) xx = 2 * (w - 1) - xx;
-        return x.data[(((b * x.size(1) + c) * x.size(2) + f) * h + y) * w + xx];
+        return x.data()[(((b * x.size(1) + c) * x.size(2) + f) * h + y) * w + xx];
     }
 
     static Stream<Arguments> shapes() {
@@ -111,7 +111,7 @@ class HogTest {
                         skipped++;
                         continue;
                     }
-                    worst = Math.max(worst, Math.abs(ours.data[(b * tokens + l) * dim + j] - ref[b][l][j]));
+                    worst = Math.max(worst, Math.abs(ours.data()[(b * tokens + l) * dim + j] - ref[b][l][j]));
                 }
         assertTrue(worst <= 1e-5, "seed " + seed + ": max |diff| " + worst + " > 1e-5");
         assertTrue(skipped <= 2 * tokens * dim / 100, "seed " + seed + ": " + skipped + " values near a bin boundary");
@@ -128,20 +128,20 @@ class HogTest {
             int per = c * 9 * (h / 8) * (h / 8);
             for (int b = 0; b < n; b++)
                 for (int fr = 0; fr < frames; fr++) {
-                    float[] ours = Hog.frame(x.data, (b * c * frames + fr) * h * h, frames * h * h, c, h, h);
-                    float[] want = java.util.Arrays.copyOfRange(cells.data, (b * frames + fr) * per, (b * frames + fr + 1) * per);
+                    float[] ours = Hog.frame(x.data(), (b * c * frames + fr) * h * h, frames * h * h, c, h, h);
+                    float[] want = java.util.Arrays.copyOfRange(cells.data(), (b * frames + fr) * per, (b * frames + fr + 1) * per);
                     assertClose("cells[" + b + "," + fr + "]", ours, want);
                 }
             for (int[] pt : new int[][] {{16, 2}, {8, 2}, {8, 1}}) {
                 Tensor want = f.floatTensor("target.p" + pt[0] + "_t" + pt[1]);
                 Tensor ours = Targets.target(config(h, pt[0], frames, pt[1], c), x);
                 assertArrayEquals(want.shape(), ours.shape());
-                assertClose("target.p" + pt[0] + "_t" + pt[1], ours.data, want.data);
+                assertClose("target.p" + pt[0] + "_t" + pt[1], ours.data(), want.data());
             }
             // Sample 1's constant corner gives zero histograms in its first patch.
             Tensor p16 = f.floatTensor("target.p16_t2");
             int tokens = p16.size(1), dim = p16.size(2);
-            for (int j = 0; j < dim; j++) assertEquals(0f, p16.data[tokens * dim + j]);
+            for (int j = 0; j < dim; j++) assertEquals(0f, p16.data()[tokens * dim + j]);
         }
     }
 
@@ -170,11 +170,11 @@ class HogTest {
         for (int ch = 0; ch < c; ch++)
             for (int f = 0; f < frames; f++)
                 for (int y = 0; y <= Math.min(p, img - 1); y++)
-                    for (int xx = 0; xx <= Math.min(p, img - 1); xx++) x.data[((ch * frames + f) * img + y) * img + xx] = 0.7f;
+                    for (int xx = 0; xx <= Math.min(p, img - 1); xx++) x.data()[((ch * frames + f) * img + y) * img + xx] = 0.7f;
         Tensor hog = Targets.target(cfg, x);
         int grid = img / p, dim = cfg.predDim();
         for (int ti = 0; ti < cfg.gridT(); ti++)
-            for (int j = 0; j < dim; j++) assertEquals(0f, hog.data[ti * grid * grid * dim + j], "seed " + seed);
+            for (int j = 0; j < dim; j++) assertEquals(0f, hog.data()[ti * grid * grid * dim + j], "seed " + seed);
     }
 
     @ParameterizedTest
@@ -184,7 +184,7 @@ class HogTest {
         Tensor x = randomClip(new Random(seed), 1, c, frames, img);
         Tensor flipped = Tensor.zeros(x.shape());
         for (int row = 0; row < c * frames * img; row++)
-            for (int xx = 0; xx < img; xx++) flipped.data[row * img + xx] = x.data[row * img + img - 1 - xx];
+            for (int xx = 0; xx < img; xx++) flipped.data()[row * img + xx] = x.data()[row * img + img - 1 - xx];
         Tensor a = Targets.target(cfg, x), b = Targets.target(cfg, flipped);
         int grid = img / p, k = p / 8, dim = cfg.predDim(), compared = 0;
         for (int ti = 0; ti < cfg.gridT(); ti++)
@@ -200,8 +200,8 @@ class HogTest {
                             compared++;
                             for (int ch = 0; ch < c; ch++)
                                 for (int bin = 0; bin < 9; bin++) {
-                                    float va = a.data[((ti * grid + hi) * grid + wi) * dim + ((ch * 9 + bin) * k + cy) * k + cx];
-                                    float vb = b.data[((ti * grid + hi) * grid + grid - 1 - wi) * dim + ((ch * 9 + 8 - bin) * k + cy) * k + k - 1 - cx];
+                                    float va = a.data()[((ti * grid + hi) * grid + wi) * dim + ((ch * 9 + bin) * k + cy) * k + cx];
+                                    float vb = b.data()[((ti * grid + hi) * grid + grid - 1 - wi) * dim + ((ch * 9 + 8 - bin) * k + cy) * k + k - 1 - cx];
                                     assertEquals(va, vb, 1e-6, "seed " + seed);
                                 }
                         }
@@ -213,9 +213,9 @@ class HogTest {
     void orientationIsUnsigned(long seed, int img, int p, int frames, int t, int c) {
         MaeConfig cfg = config(img, p, frames, t, c);
         Tensor x = randomClip(new Random(seed), 1, c, frames, img), negated = Tensor.zeros(x.shape());
-        for (int i = 0; i < x.size(); i++) negated.data[i] = -x.data[i];
+        for (int i = 0; i < x.size(); i++) negated.data()[i] = -x.data()[i];
         // Every gradient turns by 180 degrees, which lands in the same bin.
-        assertArrayEquals(Targets.target(cfg, x).data, Targets.target(cfg, negated).data, 1e-6f, "seed " + seed);
+        assertArrayEquals(Targets.target(cfg, x).data(), Targets.target(cfg, negated).data(), 1e-6f, "seed " + seed);
     }
 
     @Test

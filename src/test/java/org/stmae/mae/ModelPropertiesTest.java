@@ -25,7 +25,7 @@ class ModelPropertiesTest {
 
     static Tensor randn(Random r, int... shape) {
         Tensor t = Tensor.zeros(shape);
-        for (int i = 0; i < t.size(); i++) t.data[i] = (float) r.nextGaussian();
+        for (int i = 0; i < t.size(); i++) t.data()[i] = (float) r.nextGaussian();
         return t;
     }
 
@@ -49,7 +49,7 @@ class ModelPropertiesTest {
         int t = u * (1 + r.nextInt(3)), h = p * (1 + r.nextInt(3)), w = p * (1 + r.nextInt(3));
         Tensor x = randn(r, 2, c, t, h, w);
         Tensor back = Patchify.unpatchify(Patchify.patchify(x, p, u), c, t, h, w, p, u);
-        assertArrayEquals(x.data, back.data, "seed " + seed);
+        assertArrayEquals(x.data(), back.data(), "seed " + seed);
     }
 
     @Test
@@ -86,11 +86,11 @@ class ModelPropertiesTest {
     @Test
     void sinCosTableMatchesVideoMae() {
         Tensor t = SinCos.table(3, 4);
-        assertArrayEquals(new float[] {0.84147096f, 0.5403023f, 0.00999983f, 0.99995f}, java.util.Arrays.copyOfRange(t.data, 4, 8), 1e-7f);
-        assertArrayEquals(new float[] {0.9092974f, -0.41614684f, 0.01999867f, 0.9998f}, java.util.Arrays.copyOfRange(t.data, 8, 12), 1e-7f);
+        assertArrayEquals(new float[] {0.84147096f, 0.5403023f, 0.00999983f, 0.99995f}, java.util.Arrays.copyOfRange(t.data(), 4, 8), 1e-7f);
+        assertArrayEquals(new float[] {0.9092974f, -0.41614684f, 0.01999867f, 0.9998f}, java.util.Arrays.copyOfRange(t.data(), 8, 12), 1e-7f);
         Tensor t6 = SinCos.table(2, 6);
         assertArrayEquals(new float[] {0.84147096f, 0.5403023f, 0.04639922f, 0.998923f, 0.00215443f, 0.9999977f},
-                java.util.Arrays.copyOfRange(t6.data, 6, 12), 1e-7f);
+                java.util.Arrays.copyOfRange(t6.data(), 6, 12), 1e-7f);
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -111,7 +111,7 @@ class ModelPropertiesTest {
                 for (int hi = 0; hi < cfg.gridH(); hi++)
                     for (int wi = 0; wi < cfg.gridW(); wi++)
                         for (int o = 0; o < d; o++) {
-                            double s = b.data[o];
+                            double s = b.data()[o];
                             for (int ch = 0; ch < c; ch++) for (int dt = 0; dt < tp; dt++) for (int dy = 0; dy < p; dy++) for (int dx = 0; dx < p; dx++)
                                 s += (double) w.get(o, ch, dt, dy, dx) * x.get(n, ch, ti * tp + dt, hi * p + dy, wi * p + dx);
                             int l = (ti * cfg.gridH() + hi) * cfg.gridW() + wi;
@@ -131,7 +131,7 @@ class ModelPropertiesTest {
             for (int tok = 0; tok < t.size() / dim; tok++)
                 for (int c = 0; c < ch; c++) {
                     double s = 0;
-                    for (int i = c; i < dim; i += ch) s += t.data[tok * dim + i];
+                    for (int i = c; i < dim; i += ch) s += t.data()[tok * dim + i];
                     assertEquals(0, s / (dim / ch), 1e-5, "seed " + seed + " " + norm + " token " + tok);
                 }
         }
@@ -196,15 +196,15 @@ class ModelPropertiesTest {
         assertTrue(q.maxAbs() <= bound && q.maxAbs() > 0.9 * bound, "xavier bound");
         assertEquals(0f, m.params.get("blocks.0.attn.q.bias").value.maxAbs());
         assertEquals(0f, m.params.get("decoder_cls_token").value.maxAbs());
-        assertEquals(1f, m.params.get("norm.weight").value.data[3]);
+        assertEquals(1f, m.params.get("norm.weight").value.data()[3]);
         double sd = std(m.params.get("pos_embed_spatial").value);
         assertTrue(sd > 0.015 && sd < 0.025, "pos embed std " + sd);
-        assertArrayEquals(Init.create(MaeConfig.preset("tiny"), 7).params.get("mask_token").value.data, m.params.get("mask_token").value.data);
+        assertArrayEquals(Init.create(MaeConfig.preset("tiny"), 7).params.get("mask_token").value.data(), m.params.get("mask_token").value.data());
     }
 
     static double std(Tensor t) {
         double s = 0, ss = 0;
-        for (float v : t.data) { s += v; ss += v * v; }
+        for (float v : t.data()) { s += v; ss += v * v; }
         double mean = s / t.size();
         return Math.sqrt(ss / t.size() - mean * mean);
     }
@@ -216,7 +216,7 @@ class ModelPropertiesTest {
         Path f = dir.resolve("model.safetensors");
         Checkpoints.save(a, f);
         Checkpoints.load(b, f);
-        for (Parameter p : a.params.all()) assertArrayEquals(p.value.data, b.params.get(p.name).value.data, p.name);
+        for (Parameter p : a.params.all()) assertArrayEquals(p.value.data(), b.params.get(p.name).value.data(), p.name);
         MaskedAutoencoder wider = Init.create(cfg.toBuilder().embedDim(120).build(), 1);
         String msg = assertThrows(java.io.IOException.class, () -> Checkpoints.load(wider, f)).getMessage();
         assertTrue(msg.contains("model.safetensors") && msg.contains("patch_embed.proj.weight") && msg.contains("[96, 3, 2, 8, 8]") && msg.contains("[120, 3, 2, 8, 8]"), msg);

@@ -51,14 +51,14 @@ class MaskingTest {
             assertEquals(s.lenKeep(), k, "seed " + seed + " kind " + kind);
             for (int b = 0; b < n; b++) {
                 int ones = 0;
-                for (int i = 0; i < l; i++) ones += (int) m.mask().data[b * l + i];
+                for (int i = 0; i < l; i++) ones += (int) m.mask().data()[b * l + i];
                 assertEquals(l - k, ones, "seed " + seed + " kind " + kind + ": mask must have L - len_keep ones");
                 // ids_restore inverts the shuffle: kept token r sits at position r of the shuffle.
                 boolean[] seen = new boolean[l];
                 for (int r = 0; r < k; r++) {
                     int tok = m.idsKeep().data[b * k + r];
                     assertEquals(r, m.idsRestore().data[b * l + tok], "seed " + seed + " kind " + kind);
-                    assertEquals(0f, m.mask().data[b * l + tok], "seed " + seed + ": a kept token is marked masked");
+                    assertEquals(0f, m.mask().data()[b * l + tok], "seed " + seed + ": a kept token is marked masked");
                     seen[tok] = true;
                 }
                 int[] pos = new int[l];
@@ -78,7 +78,7 @@ class MaskingTest {
         for (int b = 0; b < 2; b++)
             for (int ti = 1; ti < t; ti++)
                 for (int s = 0; s < hw; s++)
-                    assertEquals(m.mask().data[b * t * hw + s], m.mask().data[b * t * hw + ti * hw + s], "seed " + seed);
+                    assertEquals(m.mask().data()[b * t * hw + s], m.mask().data()[b * t * hw + ti * hw + s], "seed " + seed);
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -90,7 +90,7 @@ class MaskingTest {
         for (int b = 0; b < 2; b++)
             for (int ti = 0; ti < t; ti++)
                 for (int s = 1; s < hw; s++)
-                    assertEquals(m.mask().data[(b * t + ti) * hw], m.mask().data[(b * t + ti) * hw + s], "seed " + seed);
+                    assertEquals(m.mask().data()[(b * t + ti) * hw], m.mask().data()[(b * t + ti) * hw + s], "seed " + seed);
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -99,7 +99,7 @@ class MaskingTest {
         // Random masking at the same ratio scatters tokens into many pieces; boxes give few.
         Mask cube = new CubeMasking(8, 14, 14, 0.5).sample(new Random(seed), 1);
         Mask random = new RandomMasking(8 * 14 * 14, 0.5).sample(new Random(seed), 1);
-        int cc = components(cube.mask().data, 8, 14, 14), rc = components(random.mask().data, 8, 14, 14);
+        int cc = components(cube.mask().data(), 8, 14, 14), rc = components(random.mask().data(), 8, 14, 14);
         assertTrue(cc * 5 < rc, "seed " + seed + ": cube mask has " + cc + " pieces, random " + rc);
     }
 
@@ -133,7 +133,7 @@ class MaskingTest {
         float[] noise = {0.5f, 0.1f, 0.9f, 0.3f, 0.7f};
         Mask m = new RandomMasking(5, 0.6).fromNoise(org.stmae.tensor.Tensor.of(noise, 1, 5));
         assertArrayEquals(new int[] {1, 3}, m.idsKeep().data);
-        assertArrayEquals(new float[] {1, 0, 1, 0, 1}, m.mask().data);
+        assertArrayEquals(new float[] {1, 0, 1, 0, 1}, m.mask().data());
     }
 
     @Test
@@ -141,6 +141,6 @@ class MaskingTest {
         float[] noise = {0.5f, 0.1f, 0.9f, 0.3f};
         Mask m = new TubeMasking(2, 4, 0.5).fromNoise(org.stmae.tensor.Tensor.of(noise, 1, 4));
         assertArrayEquals(new int[] {1, 3, 5, 7}, m.idsKeep().data);
-        assertArrayEquals(new float[] {1, 0, 1, 0, 1, 0, 1, 0}, m.mask().data);
+        assertArrayEquals(new float[] {1, 0, 1, 0, 1, 0, 1, 0}, m.mask().data());
     }
 }

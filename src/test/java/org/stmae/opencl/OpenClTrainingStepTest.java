@@ -70,14 +70,16 @@ class OpenClTrainingStepTest {
         MaeConfig cfg = MaeConfig.preset("tiny");
         Random rng = new Random(7);
         Tensor x = Tensor.zeros(2, cfg.inChans(), cfg.numFrames(), cfg.imgSize(), cfg.imgSize());
-        for (int i = 0; i < x.size(); i++) x.data[i] = (float) rng.nextGaussian();
+        float[] xs = x.data();
+        for (int i = 0; i < xs.length; i++) xs[i] = (float) rng.nextGaussian();
         Mask mask = MaskedAutoencoder.masking(cfg).sample(new Random(3), 2);
         List<Tensor> cpu = step(CpuBackend.INSTANCE, cfg, x, mask), dev = step(ocl, cfg, x, mask);
         List<Parameter> names = Init.create(cfg, 0).params.all();
         for (int i = 0; i < cpu.size(); i++) {
             Tensor a = cpu.get(i), b = dev.get(i);
             double tol = 1e-4 * Math.max(1e-3, a.maxAbs()), worst = 0;
-            for (int j = 0; j < a.size(); j++) worst = Math.max(worst, Math.abs(a.data[j] - b.data[j]));
+            float[] ad = a.data(), bd = b.data();
+            for (int j = 0; j < ad.length; j++) worst = Math.max(worst, Math.abs(ad[j] - bd[j]));
             String what = i == 0 ? "loss" : "grad." + names.get(i - 1).name;
             if (what.endsWith("attn.k.bias")) tol = 1e-6; // analytically zero: rounding noise on both
             assertTrue(worst <= tol, what + ": cpu vs opencl max |diff| " + worst + " > " + tol);

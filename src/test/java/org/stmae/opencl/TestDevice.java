@@ -12,11 +12,20 @@ final class TestDevice {
     private TestDevice() {}
 
     static OpenClBackend open() {
+        return new OpenClBackend(device());
+    }
+
+    /** With a small arena, so that growth and the full arena come quickly. */
+    static OpenClBackend open(int initialFloats, int maxFloats) {
+        return new OpenClBackend(device(), initialFloats, maxFloats);
+    }
+
+    private static OpenClDevices.Entry device() {
         if (OpenClDevices.list().isEmpty()) {
             String why = "no OpenCL device on this machine (install ocl-icd-libopencl1 and pocl-opencl-icd to run these tests)";
             if ("1".equals(System.getenv("STMAE_REQUIRE_OPENCL"))) fail(why + ", and STMAE_REQUIRE_OPENCL=1");
             assumeTrue(false, why);
         }
-        return new OpenClBackend(OpenClDevices.pick(null));
+        return OpenClDevices.pick(null);
     }
 }

@@ -23,7 +23,7 @@ class CrashSafetyTest {
         Path file = Path.of(args[0]);
         Tensor t = Tensor.zeros(16 << 20);
         for (int version = 1; ; version++) {
-            java.util.Arrays.fill(t.data, version);
+            java.util.Arrays.fill(t.data(), version);
             new Safetensors.Writer().put("weights", t).meta("version", Integer.toString(version)).write(file);
         }
     }
@@ -44,8 +44,8 @@ class CrashSafetyTest {
             try (Safetensors f = Safetensors.open(file)) {
                 int version = Integer.parseInt(f.metadata().get("version"));
                 Tensor w = f.floatTensor("weights");
-                for (int i = 0; i < w.size(); i += 4099) assertEquals(version, w.data[i], "torn checkpoint at element " + i);
-                assertEquals(version, w.data[w.size() - 1]);
+                for (int i = 0; i < w.size(); i += 4099) assertEquals(version, w.data()[i], "torn checkpoint at element " + i);
+                assertEquals(version, w.data()[w.size() - 1]);
                 seen.add(version);
             }
         }

@@ -56,7 +56,7 @@ class ReferenceParityTest {
                 if (dt.equals("I64")) w.put(n, f.intTensor(n));
                 else {
                     var t = f.floatTensor(n);
-                    if (n.equals("blocks.1.mlp.fc1.weight")) t.data[7] += 0.05f;
+                    if (n.equals("blocks.1.mlp.fc1.weight")) t.data()[7] += 0.05f;
                     w.put(n, t);
                 }
             }

@@ -48,7 +48,7 @@ class LoaderTest {
         try (VideoLoader l = new VideoLoader(ds, small(), o)) {
             List<Sample> s;
             while ((s = l.next()) != null)
-                for (Sample x : s) out.add(x.path().getFileName() + Arrays.toString(x.frames()) + Arrays.hashCode(x.clip().data));
+                for (Sample x : s) out.add(x.path().getFileName() + Arrays.toString(x.frames()) + Arrays.hashCode(x.clip().data()));
             assertTrue(l.summary().startsWith("video loader: "));
         }
         return out;

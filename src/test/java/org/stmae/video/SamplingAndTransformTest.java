@@ -141,7 +141,7 @@ class SamplingAndTransformTest {
                 assertEquals(TestClips.PATTERN, x.path());
             }
             assertFalse(java.util.Arrays.equals(samples.get(0).frames(), samples.get(1).frames())
-                    && java.util.Arrays.equals(samples.get(0).clip().data, samples.get(1).clip().data));
+                    && java.util.Arrays.equals(samples.get(0).clip().data(), samples.get(1).clip().data()));
             var views = s.test(r, 0, 2, 3);
             assertEquals(6, views.size());
             assertArrayEquals(new int[] {3, 8, 32, 32}, views.get(5).clip().shape());
