@@ -74,7 +74,7 @@ public final class AdamW {
         }
     }
 
-    /** First and second moments of parameter i (for checkpoints). */
+    /** First and second moments of parameter i, to read (checkpoints): writes through them may be lost. */
     public float[] firstMoment(int i) {
         return m[i].storage().read();
     }
@@ -100,11 +100,11 @@ public final class AdamW {
         float total = gradNorm(params);
         float coef = (float) maxNorm / (total + 1e-6f);
         if (coef > 1f) coef = 1f;
-        Tensor scalar = Tensor.scalar(coef);
+        Tensor factor = Tensor.scalar(coef); // one tensor for every parameter: one upload on a device
         for (Parameter p : params) {
             if (p.grad() == null) continue;
             Tensor g = p.grad();
-            Kernels.binary(Binary.MUL, g.shape(), g, g.shape(), scalar, new int[0], g);
+            Kernels.binary(Binary.MUL, g.shape(), g, g.shape(), factor, new int[0], g);
         }
         return total;
     }
