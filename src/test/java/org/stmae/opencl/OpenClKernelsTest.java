@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.stmae.tensor.CpuBackend;
 import org.stmae.tensor.ScalarKernels;
@@ -24,20 +22,9 @@ import org.stmae.tensor.Tensor;
  * contract a*b+c into an fma, and exp/sqrt/divide may differ by an ulp); sums the device orders
  * differently get {@link #red}. Each failure names the seed.
  */
-class OpenClKernelsTest {
+class OpenClKernelsTest extends OnOpenCl {
     static final double EPS = 0x1p-24;
     static final long SEED = 20261121L;
-    static OpenClBackend ocl;
-
-    @BeforeAll
-    static void open() {
-        ocl = TestDevice.open();
-    }
-
-    @AfterAll
-    static void close() {
-        if (ocl != null) ocl.close();
-    }
 
     /** A 1-D tensor over {@code a} (not copied: data() returns the same array, filled from the device). */
     static Tensor t(float[] a) {

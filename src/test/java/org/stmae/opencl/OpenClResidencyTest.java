@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.stmae.tensor.Backend;
 import org.stmae.tensor.CpuBackend;
@@ -26,19 +24,7 @@ import org.stmae.tensor.Tensor;
  * the arena's maximum is one clear error, and a device arena replaced by its stale host copy (what
  * a GC move does on a GPU) is an error rather than wrong numbers.
  */
-class OpenClResidencyTest {
-    static OpenClBackend ocl;
-
-    @BeforeAll
-    static void open() {
-        ocl = TestDevice.open();
-    }
-
-    @AfterAll
-    static void close() {
-        if (ocl != null) ocl.close();
-    }
-
+class OpenClResidencyTest extends OnOpenCl {
     static float[] rand(Random r, int n) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = 2 * r.nextFloat() - 1;

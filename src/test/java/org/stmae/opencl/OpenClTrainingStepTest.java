@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,19 +30,7 @@ import org.stmae.verify.Verifier;
  * the CPU step on a fresh model (loss and every gradient within 1e-4 of each tensor's largest
  * value, the parity standard). Also that a kernel Aparapi cannot put on the device is an error.
  */
-class OpenClTrainingStepTest {
-    static OpenClBackend ocl;
-
-    @BeforeAll
-    static void open() {
-        ocl = TestDevice.open();
-    }
-
-    @AfterAll
-    static void close() {
-        if (ocl != null) ocl.close();
-    }
-
+class OpenClTrainingStepTest extends OnOpenCl {
     static List<Path> fixtures() throws Exception {
         return org.stmae.verify.ReferenceParityTestAccess.fixtures();
     }
