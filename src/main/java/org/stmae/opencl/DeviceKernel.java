@@ -424,6 +424,12 @@ final class DeviceKernel extends Kernel {
         if (getGlobalId(0) == 0) probe[0] = mem[args[SENTINEL_AT]];
     }
 
+    /** mem[d] := mem[s], or += with the copy ops' accumulate flag (args[1]). */
+    private void move(int s, int d) {
+        if (args[1] != 0) mem[d] = mem[d] + mem[s];
+        else mem[d] = mem[s];
+    }
+
     /** One box element per work item (destinations are distinct, so nothing races). */
     private void copy() {
         int idx = getGlobalId(0);
@@ -436,8 +442,7 @@ final class DeviceKernel extends Kernel {
                 s += q * args[16 + ax];
                 d += q * args[24 + ax];
             }
-            if (args[1] != 0) mem[d] = mem[d] + mem[s];
-            else mem[d] = mem[s];
+            move(s, d);
         }
     }
 
@@ -447,8 +452,7 @@ final class DeviceKernel extends Kernel {
         if (idx < count * width) {
             int r = idx / width, j = idx - r * width;
             int s = args[OFF] + rows[r] * width + j, d = args[OFF + 2] + rows[count + r] * width + j;
-            if (args[1] != 0) mem[d] = mem[d] + mem[s];
-            else mem[d] = mem[s];
+            move(s, d);
         }
     }
 
@@ -458,8 +462,7 @@ final class DeviceKernel extends Kernel {
         if (j < width) {
             for (int r = 0; r < count; r++) {
                 int s = args[OFF] + rows[r] * width + j, d = args[OFF + 2] + rows[count + r] * width + j;
-                if (args[1] != 0) mem[d] = mem[d] + mem[s];
-                else mem[d] = mem[s];
+                move(s, d);
             }
         }
     }

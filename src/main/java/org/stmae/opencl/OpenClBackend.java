@@ -230,8 +230,13 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         fill(k.mem.length - 1, 1, SENTINEL);
     }
 
-    /** After an op that probed the sentinel (every op whose result comes to the host). */
-    private void checkArena() {
+    /**
+     * Counts a transfer to the host just made, and checks the sentinel that the op probed (every
+     * op whose result comes to the host does).
+     */
+    private void fetched(long bytes) {
+        downloads++;
+        downloadedBytes += bytes;
         k.get(k.probe);
         if (k.probe[0] != SENTINEL) throw lostArena();
     }
@@ -263,9 +268,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         k.args[3] = r.length;
         launch(OP_DOWNLOAD, range1d(r.length));
         k.get(into);
-        downloads++;
-        downloadedBytes += 4L * r.length;
-        checkArena();
+        fetched(4L * r.length);
     }
 
     private void fill(int offset, int n, float value) {
@@ -554,9 +557,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         launch(OP_MSE_TERMS, range1d(tokens));
         launch(OP_MSE_SUM, range1d(1));
         k.get(k.total);
-        downloads++;
-        downloadedBytes += Double.BYTES;
-        checkArena();
+        fetched(Double.BYTES);
         return k.total[0];
     }
 
@@ -583,9 +584,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         k.args[5] = SUM_CHUNK;
         launch(OP_SUM_SQUARES, range1d(chunks));
         k.get(k.partial);
-        downloads++;
-        downloadedBytes += (long) Double.BYTES * k.partial.length;
-        checkArena();
+        fetched((long) Double.BYTES * k.partial.length);
         double s = 0;
         for (int c = 0; c < chunks; c++) s += k.partial[c];
         return s;
