@@ -25,10 +25,9 @@ import org.stmae.tensor.Tensor;
  * a GC move does on a GPU) is an error rather than wrong numbers.
  */
 class OpenClResidencyTest extends OnOpenCl {
+    /** Uniform in [-1, 1): OpenClKernelsTest's generator. */
     static float[] rand(Random r, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = 2 * r.nextFloat() - 1;
-        return a;
+        return OpenClKernelsTest.rand(r, n, 1);
     }
 
     /** matmul -> GELU -> softmax -> + bias -> column sums, on {@code b}. */
