@@ -91,9 +91,14 @@ public final class CpuBackend implements Backend {
         else VectorKernels.softmaxBackward(dout.data(), y.data(), dx.data(), rows, d);
     }
 
+    /** The host array of an optional operand (layer norm's saved statistics and gradients). */
+    private static float[] hostOrNull(Tensor t) {
+        return t == null ? null : t.data();
+    }
+
     @Override
     public void layerNormForward(Tensor x, Tensor w, Tensor b, Tensor out, Tensor mean, Tensor rstd, int rows, int d, float eps) {
-        float[] mu = mean == null ? null : mean.data(), rs = rstd == null ? null : rstd.data();
+        float[] mu = hostOrNull(mean), rs = hostOrNull(rstd);
         if (SCALAR) ScalarKernels.layerNormForward(x.data(), w.data(), b.data(), out.data(), mu, rs, rows, d, eps);
         else VectorKernels.layerNormForward(x.data(), w.data(), b.data(), out.data(), mu, rs, rows, d, eps);
     }
@@ -101,7 +106,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void layerNormBackward(Tensor dout, Tensor x, Tensor w, Tensor mean, Tensor rstd,
                                   Tensor dx, Tensor dw, Tensor db, int rows, int d) {
-        float[] gx = dx == null ? null : dx.data(), gw = dw == null ? null : dw.data(), gb = db == null ? null : db.data();
+        float[] gx = hostOrNull(dx), gw = hostOrNull(dw), gb = hostOrNull(db);
         if (SCALAR) ScalarKernels.layerNormBackward(dout.data(), x.data(), w.data(), mean.data(), rstd.data(), gx, gw, gb, rows, d);
         else VectorKernels.layerNormBackward(dout.data(), x.data(), w.data(), mean.data(), rstd.data(), gx, gw, gb, rows, d);
     }
