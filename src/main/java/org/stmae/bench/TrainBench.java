@@ -48,9 +48,15 @@ public final class TrainBench {
     }
 
     /** One measured row. */
-    public record Result(String config, int threads, double clipsPerS, double gflops, double peakHeapMb, double stepMs, int steps) {}
+    public record Result(String config, int threads, double clipsPerS, double gflops, double peakHeapMb, double stepMs,
+                         double meanStepMs, int steps) {}
 
     public static Result run(Config c, int threads, int warmup, int steps) {
+        return run(c, threads, warmup, steps, null);
+    }
+
+    /** As {@link #run(Config, int, int, int)}; a non-null {@code profile} records the measured steps' kernels. */
+    public static Result run(Config c, int threads, int warmup, int steps, KernelProfile profile) {
         Parallel.setThreads(threads);
         MaskedAutoencoder model = Init.create(c.model(), 0);
         List<Parameter> params = model.params.all();
@@ -65,7 +71,10 @@ public final class TrainBench {
         MaskingStrategy masking = MaskedAutoencoder.masking(m);
         List<Double> times = new ArrayList<>();
         for (int i = 0; i < warmup + steps; i++) {
-            if (i == warmup) resetPeaks();
+            if (i == warmup) {
+                resetPeaks();
+                if (profile != null) profile.recording(true);
+            }
             long t0 = System.nanoTime();
             var out = model.forward(x, masking.sample(rng, c.batch()));
             out.loss().backward();
@@ -73,10 +82,12 @@ public final class TrainBench {
             model.params.zeroGrad();
             if (i >= warmup) times.add((System.nanoTime() - t0) / 1e9);
         }
+        if (profile != null) profile.recording(false);
         double[] t = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double median = t.length % 2 == 1 ? t[t.length / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
+        double mean = times.stream().mapToDouble(Double::doubleValue).average().orElse(median);
         double gflops = Flops.trainingStep(m, m.encoderMaskTokens()) * c.batch() / median / 1e9;
-        return new Result(c.name(), threads, c.batch() / median, gflops, peakHeapMb(), median * 1000, steps);
+        return new Result(c.name(), threads, c.batch() / median, gflops, peakHeapMb(), median * 1000, mean * 1000, steps);
     }
 
     private static void resetPeaks() {
@@ -93,14 +104,16 @@ public final class TrainBench {
     /** Prints the rows as an aligned table or as CSV. */
     public static void print(List<Result> rows, boolean csv) {
         if (csv) {
-            System.out.println("config,threads,clips_per_s,gflops,peak_heap_mb,step_ms,steps");
+            System.out.println("config,threads,clips_per_s,gflops,peak_heap_mb,step_ms,steps,mean_step_ms");
             for (Result r : rows)
-                System.out.printf(Locale.ROOT, "%s,%d,%.3f,%.1f,%.0f,%.1f,%d%n", r.config, r.threads, r.clipsPerS, r.gflops, r.peakHeapMb, r.stepMs, r.steps);
+                System.out.printf(Locale.ROOT, "%s,%d,%.3f,%.1f,%.0f,%.1f,%d,%.1f%n", r.config, r.threads, r.clipsPerS, r.gflops, r.peakHeapMb,
+                        r.stepMs, r.steps, r.meanStepMs);
             return;
         }
-        System.out.printf(Locale.ROOT, "%-14s %7s %10s %9s %13s %10s%n", "config", "threads", "clips/s", "GFLOP/s", "peak heap MB", "step ms");
+        System.out.printf(Locale.ROOT, "%-14s %7s %10s %9s %13s %10s %10s%n", "config", "threads", "clips/s", "GFLOP/s", "peak heap MB", "step ms", "mean ms");
         for (Result r : rows)
-            System.out.printf(Locale.ROOT, "%-14s %7d %10.3f %9.1f %13.0f %10.1f%n", r.config, r.threads, r.clipsPerS, r.gflops, r.peakHeapMb, r.stepMs);
+            System.out.printf(Locale.ROOT, "%-14s %7d %10.3f %9.1f %13.0f %10.1f %10.1f%n", r.config, r.threads, r.clipsPerS, r.gflops, r.peakHeapMb,
+                    r.stepMs, r.meanStepMs);
         if (rows.size() == 2 && rows.get(0).config.equals("bench-S") && rows.get(1).config.equals("bench-S-dense")) {
             MaeConfig s = named("bench-S").model();
             System.out.printf(Locale.ROOT, "sparse/dense speedup %.2fx (analytic FLOP ratio %.2fx)%n",

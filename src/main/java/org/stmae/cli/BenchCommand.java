@@ -2,13 +2,20 @@ package org.stmae.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.stmae.bench.DecodeBench;
+import org.stmae.bench.KernelProfile;
 import org.stmae.bench.MatmulBench;
 import org.stmae.bench.TrainBench;
+import org.stmae.tensor.Backend;
+import org.stmae.tensor.Kernels;
 
 /** {@code stmae bench WHAT}: performance tables; one subcommand per benchmark. */
-final class BenchCommand implements Command {
+final class BenchCommand implements Command, BooleanFlags {
     public String name() { return "bench"; }
+
+    @Override
+    public String[] booleanFlags() { return new String[] {"profile"}; }
 
     public String summary() { return "benchmarks: matmul, decode, train"; }
 
@@ -33,10 +40,12 @@ final class BenchCommand implements Command {
                 "",
                 DecodeBench.USAGE,
                 "",
-                "stmae bench train [--config bench-S,bench-S-dense] [--threads N] [--steps 10] [--warmup 5] [--format table|csv] [--device D]",
+                "stmae bench train [--config bench-S,bench-S-dense] [--threads N] [--steps 10] [--warmup 5] [--format table|csv] [--device D] [--profile]",
                 "  bench-S: 16x112x112 clips, 2x16x16 patches, ViT-S 384x12x6, decoder 192x4x3, ratio 0.9, batch 4;",
                 "  bench-S-dense: the same with mask tokens in the encoder. Median step time after warm-up;",
-                "  csv columns config,threads,clips_per_s,gflops,peak_heap_mb,step_ms,steps",
+                "  csv columns config,threads,clips_per_s,gflops,peak_heap_mb,step_ms,steps,mean_step_ms",
+                "  (mean_step_ms includes the steps the median skips: those with a collection or page faults)",
+                "  --profile         also print the measured steps' time inside each kernel (matmuls by shape)",
                 "",
                 DeviceFlag.USAGE);
     }
@@ -103,12 +112,29 @@ final class BenchCommand implements Command {
         int threads = args.integer("threads", org.stmae.tensor.Parallel.threads());
         int steps = args.integer("steps", 10), warmup = args.integer("warmup", 5);
         boolean csv = args.choice("format", "table", "table", "csv").equals("csv");
+        boolean profile = args.bool("profile");
         args.string("device", "cpu");
         args.finish();
         if (threads < 1 || steps < 1 || warmup < 0) throw new UsageException("--threads and --steps must be >= 1, --warmup >= 0");
         List<TrainBench.Result> rows = new ArrayList<>();
         try (DeviceFlag d = DeviceFlag.open(args)) {
-            for (TrainBench.Config c : configs) rows.add(TrainBench.run(c, threads, warmup, steps));
+            for (TrainBench.Config c : configs) {
+                if (!profile) {
+                    rows.add(TrainBench.run(c, threads, warmup, steps));
+                    continue;
+                }
+                KernelProfile p = KernelProfile.over(Kernels.backend());
+                Backend previous = Kernels.use(p.backend());
+                try {
+                    TrainBench.Result r = TrainBench.run(c, threads, warmup, steps, p);
+                    rows.add(r);
+                    System.out.println(c.name() + ": time inside kernels, per measured step (mean step " + String.format(Locale.ROOT, "%.1f", r.meanStepMs()) + " ms)");
+                    p.print(System.out, steps, r.meanStepMs());
+                    System.out.println();
+                } finally {
+                    Kernels.use(previous);
+                }
+            }
         }
         TrainBench.print(rows, csv);
         return 0;

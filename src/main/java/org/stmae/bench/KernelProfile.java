@@ -1,0 +1,88 @@
+package org.stmae.bench;
+
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.stmae.tensor.Backend;
+
+/**
+ * Wall time per kernel call, summed by kernel and (for matmul) by shape: a {@link Backend} that
+ * times each call and forwards it. It answers "where does a training step go" without a
+ * profiler, including the time a sampling profiler misses (page faults when a fresh output is
+ * first written, waiting for the pool). Kernels run one at a time, so the rows add up to the
+ * time spent inside kernels; the rest of a step is the framework (allocation, graph, masking).
+ */
+public final class KernelProfile {
+    private final Map<String, long[]> rows = new HashMap<>(); // key -> {calls, nanos, flops}
+    private final Backend inner;
+    private boolean on;
+
+    private KernelProfile(Backend inner) {
+        this.inner = inner;
+    }
+
+    /** A profile over {@code inner} and the backend that records into it; recording starts off. */
+    public static KernelProfile over(Backend inner) {
+        return new KernelProfile(inner);
+    }
+
+    public Backend backend() {
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, (proxy, method, args) -> {
+            if (!on || args == null) return invoke(method, args);
+            long t0 = System.nanoTime();
+            Object r = invoke(method, args);
+            long dt = System.nanoTime() - t0;
+            String key = method.getName();
+            long flops = 0;
+            if (key.equals("matmul")) {
+                // (batch, transA, transB, m, n, k, ...): label as batch x (M x K x N) with the transposes
+                int batch = (int) args[0], m = (int) args[3], n = (int) args[4], k = (int) args[5];
+                String t = ((boolean) args[1] ? "t" : "n") + ((boolean) args[2] ? "t" : "n");
+                key = "matmul " + (batch > 1 ? batch + "x(" : "") + m + "x" + k + "x" + n + (batch > 1 ? ")" : "") + ":" + t;
+                flops = 2L * batch * m * n * k;
+            }
+            if (key.equals("copy")) key = "copy " + java.util.Arrays.toString((int[]) args[0]) + ((boolean) args[7] ? "+" : "");
+            long[] row = rows.computeIfAbsent(key, x -> new long[3]);
+            row[0]++;
+            row[1] += dt;
+            row[2] += flops;
+            return r;
+        });
+    }
+
+    private Object invoke(java.lang.reflect.Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(inner, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Starts or stops recording (warm-up steps are not recorded). */
+    public void recording(boolean on) {
+        this.on = on;
+    }
+
+    /** The rows, slowest first, per step: calls, ms, share of {@code stepMs}, GFLOP/s for matmuls. */
+    public void print(PrintStream out, int steps, double stepMs) {
+        List<Map.Entry<String, long[]>> list = new ArrayList<>(rows.entrySet());
+        list.sort((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1]));
+        long total = 0;
+        for (var e : list) total += e.getValue()[1];
+        out.printf(Locale.ROOT, "%-36s %9s %9s %7s %8s%n", "kernel (per step)", "calls", "ms", "share", "GFLOP/s");
+        for (var e : list) {
+            long[] r = e.getValue();
+            double ms = r[1] / 1e6 / steps;
+            out.printf(Locale.ROOT, "%-36s %9.1f %9.2f %6.1f%% %8s%n", e.getKey(), (double) r[0] / steps, ms, 100 * ms / stepMs,
+                    r[2] == 0 ? "" : String.format(Locale.ROOT, "%.1f", r[2] / (double) r[1]));
+        }
+        double in = total / 1e6 / steps;
+        out.printf(Locale.ROOT, "%-36s %9s %9.2f %6.1f%%%n", "all kernels", "", in, 100 * in / stepMs);
+        out.printf(Locale.ROOT, "%-36s %9s %9.2f %6.1f%%%n", "outside kernels", "", stepMs - in, 100 * (stepMs - in) / stepMs);
+    }
+}
