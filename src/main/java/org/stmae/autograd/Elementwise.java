@@ -16,24 +16,24 @@ public final class Elementwise {
     public static Var add(Var a, Var b) {
         Tensor out = binary("add", Binary.ADD, a.value, b.value);
         return Var.of(out, "add", g -> {
-            gradTo(a, g);
-            gradTo(b, g);
+            gradTo(a, g, false);
+            gradTo(b, g, true); // the last use of this node's gradient: b may take it
         }, a, b);
     }
 
     public static Var sub(Var a, Var b) {
         Tensor out = binary("sub", Binary.SUB, a.value, b.value);
         return Var.of(out, "sub", g -> {
-            gradTo(a, g);
-            if (b.needsGrad()) gradTo(b, scaled(g, -1f));
+            gradTo(a, g, false);
+            if (b.needsGrad()) gradTo(b, scaled(g, -1f), true);
         }, a, b);
     }
 
     public static Var mul(Var a, Var b) {
         Tensor out = binary("mul", Binary.MUL, a.value, b.value);
         return Var.of(out, "mul", g -> {
-            if (a.needsGrad()) gradTo(a, binary("mul", Binary.MUL, g, b.value));
-            if (b.needsGrad()) gradTo(b, binary("mul", Binary.MUL, g, a.value));
+            if (a.needsGrad()) gradTo(a, binary("mul", Binary.MUL, g, b.value), true);
+            if (b.needsGrad()) gradTo(b, binary("mul", Binary.MUL, g, a.value), true);
         }, a, b);
     }
 
@@ -41,10 +41,10 @@ public final class Elementwise {
     public static Var div(Var a, Var b) {
         Tensor out = binary("div", Binary.DIV, a.value, b.value);
         return Var.of(out, "div", g -> {
-            if (a.needsGrad()) gradTo(a, binary("div", Binary.DIV, g, b.value));
+            if (a.needsGrad()) gradTo(a, binary("div", Binary.DIV, g, b.value), true);
             if (b.needsGrad()) {
                 Tensor t = binary("div", Binary.DIV, binary("mul", Binary.MUL, g, out), b.value);
-                gradTo(b, scaled(t, -1f));
+                gradTo(b, scaled(t, -1f), true);
             }
         }, a, b);
     }
@@ -69,10 +69,16 @@ public final class Elementwise {
         return out;
     }
 
-    /** x.grad += g reduced to x's shape (g has the broadcast output shape). */
-    static void gradTo(Var x, Tensor g) {
+    /**
+     * x.grad += g reduced to x's shape (g has the broadcast output shape). {@code owned}: the
+     * caller hands g over (see {@link Var#accumulateOwned}), so it need not be copied.
+     */
+    static void gradTo(Var x, Tensor g, boolean owned) {
         if (!x.needsGrad()) return;
-        if (Arrays.equals(x.value.shape(), g.shape())) x.accumulate(g);
+        if (Arrays.equals(x.value.shape(), g.shape())) {
+            if (owned) x.accumulateOwned(g);
+            else x.accumulate(g);
+        }
         else Kernels.reduceInto(g, g.shape(), x.gradBuffer(), x.value.shape());
     }
 }

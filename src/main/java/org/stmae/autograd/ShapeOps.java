@@ -12,7 +12,7 @@ public final class ShapeOps {
     /** A view of the same values with another shape; one dimension may be -1. */
     public static Var reshape(Var x, int... shape) {
         Tensor out = x.value.reshape(shape);
-        return Var.of(out, "reshape", g -> x.accumulate(g), x);
+        return Var.of(out, "reshape", g -> x.accumulateOwned(g.reshape(x.shape())), x);
     }
 
     /** out axis i is input axis perm[i] (torch.permute). Copies. */
@@ -28,7 +28,7 @@ public final class ShapeOps {
             inverse[p] = i;
         }
         Tensor out = permuted(x.value, perm);
-        return Var.of(out, "permute", g -> x.accumulate(permuted(g, inverse)), x);
+        return Var.of(out, "permute", g -> x.accumulateOwned(permuted(g, inverse)), x);
     }
 
     /** Swaps two axes. */
@@ -50,7 +50,7 @@ public final class ShapeOps {
         if (!Arrays.equals(outShape, shape))
             throw new IllegalArgumentException("expand: cannot expand " + Shapes.str(xs) + " to " + Shapes.str(shape));
         Tensor out = Elementwise.binary("expand", org.stmae.tensor.ScalarKernels.Binary.ADD, Tensor.zeros(shape), x.value);
-        return Var.of(out, "expand", g -> Elementwise.gradTo(x, g), x);
+        return Var.of(out, "expand", g -> Elementwise.gradTo(x, g, true), x);
     }
 
     /** Joins tensors along an axis; every other axis must agree. */

@@ -109,6 +109,16 @@ public class Var {
         }
     }
 
+    /**
+     * grad += g, where the caller hands g over: nothing reads or writes it afterwards (a fresh
+     * tensor, or a view of the caller's own gradient, which the walk drops once the caller's
+     * backward has run). The first gradient is then taken as it is, not copied into zeros.
+     */
+    void accumulateOwned(Tensor g) {
+        if (grad == null) grad = g;
+        else Kernels.axpy(1f, g, grad, g.size());
+    }
+
     public void zeroGrad() {
         grad = null;
     }
