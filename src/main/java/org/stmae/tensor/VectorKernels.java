@@ -454,7 +454,7 @@ public final class VectorKernels {
     }
 
     /** dst[dOff, dOff + n) += src[so, so + n). */
-    private static void addInto(float[] src, int so, float[] dst, int dOff, int n) {
+    static void addInto(float[] src, int so, float[] dst, int dOff, int n) {
         int i = 0, ub = F.loopBound(n);
         for (; i < ub; i += L) load(dst, dOff + i).add(load(src, so + i)).intoArray(dst, dOff + i);
         for (; i < n; i++) dst[dOff + i] += src[so + i];

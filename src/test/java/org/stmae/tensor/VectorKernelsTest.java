@@ -368,4 +368,36 @@ class VectorKernelsTest {
         check("dw run-to-run", dw1, dw2, new double[d], ctx); // bitwise
         check("db run-to-run", db1, db2, new double[d], ctx);
     }
+
+    /**
+     * The CPU backend's strided copy against the oracle, bit for bit: many short runs (split over
+     * the pool by whole runs), permuted strides, and long contiguous runs (split into pieces),
+     * each with and without accumulation.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void copyMatchesTheOracle(long seed) {
+        Random r = new Random(seed);
+        int a = 2 + r.nextInt(3), b = 3 + r.nextInt(60), c = 64, longRun = 100_000 + r.nextInt(50_000);
+        int[][] boxes = {{a, b, c}, {a, b, c}, {1, longRun}, {3, longRun}};
+        int[][] srcStrides = {{b * c, c, 1}, {c, a * c, 1}, {longRun, 1}, {longRun + 7, 1}};
+        int[][] dstStrides = {{b * c, c, 1}, {b * c, c, 1}, {2 * longRun, 1}, {longRun, 1}};
+        int[] srcOff = {0, 0, 0, 5}, dstOff = {0, 0, longRun, 0};
+        for (int t = 0; t < boxes.length; t++) {
+            int srcSize = srcOff[t] + 1, dstSize = dstOff[t] + 1;
+            for (int ax = 0; ax < boxes[t].length; ax++) {
+                srcSize += (boxes[t][ax] - 1) * srcStrides[t][ax];
+                dstSize += (boxes[t][ax] - 1) * dstStrides[t][ax];
+            }
+            float[] src = rand(r, srcSize, 1), dst = rand(r, dstSize, 1);
+            for (boolean acc : new boolean[] {false, true}) {
+                float[] want = dst.clone();
+                ScalarKernels.copy(boxes[t], src, srcOff[t], srcStrides[t], want, dstOff[t], dstStrides[t], acc);
+                Tensor got = Tensor.of(dst.clone(), dstSize);
+                CpuBackend.INSTANCE.copy(boxes[t], Tensor.of(src, srcSize), srcOff[t], srcStrides[t], got, dstOff[t], dstStrides[t], acc);
+                check("copy " + java.util.Arrays.toString(boxes[t]), want, got.data(), new double[dstSize],
+                        String.format("seed=%d case=%d accumulate=%b", seed, t, acc));
+            }
+        }
+    }
 }
