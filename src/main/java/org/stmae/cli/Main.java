@@ -58,6 +58,10 @@ public final class Main {
             err.println("stmae " + cmd.name() + ": " + e.getMessage());
             if (System.getenv("STMAE_DEBUG") != null) e.printStackTrace(err);
             return 1;
+        } catch (OutOfMemoryError e) {
+            err.println("stmae " + cmd.name() + ": out of memory with a heap of at most " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MB; give it more with STMAE_HEAP (bin/stmae's default is 4g), e.g. STMAE_HEAP=8g");
+            return 1;
         }
     }
 
