@@ -1,0 +1,44 @@
+package org.stmae.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.stmae.tensor.CpuBackend;
+import org.stmae.tensor.Kernels;
+
+/** {@code stmae bench train} on the tiny config: the CSV columns, and what {@code --profile} adds. */
+class BenchTrainCommandTest {
+    @Test
+    void csvHasTheMedianAndTheMean() {
+        CliRun r = CliRun.of("bench", "train", "--config", "tiny", "--steps", "2", "--warmup", "1", "--format", "csv");
+        assertEquals(0, r.rc(), r.errText());
+        List<String> lines = r.out().lines().toList();
+        assertEquals("config,threads,clips_per_s,gflops,peak_heap_mb,step_ms,steps,mean_step_ms", lines.get(0));
+        String[] row = lines.get(1).split(",");
+        assertEquals("tiny", row[0]);
+        assertEquals(8, row.length);
+        assertTrue(Double.parseDouble(row[5]) > 0 && Double.parseDouble(row[7]) > 0, lines.get(1));
+    }
+
+    @Test
+    void profileListsTheKernelsOfAStepAndPutsTheBackendBack() {
+        CliRun r = CliRun.of("bench", "train", "--config", "tiny", "--steps", "2", "--warmup", "1", "--profile");
+        assertEquals(0, r.rc(), r.errText());
+        String out = r.out();
+        // tiny: every block has a fused q/k/v projection, so that product must show with its shape.
+        assertTrue(out.contains("kernel (per step)"), out);
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("matmul ") && l.contains(":nt")), out);
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("adamw ")), out);
+        String all = out.lines().filter(l -> l.startsWith("all kernels")).findFirst().orElseThrow();
+        String outside = out.lines().filter(l -> l.startsWith("outside kernels")).findFirst().orElseThrow();
+        double in = Double.parseDouble(all.trim().split("\\s+")[2]), rest = Double.parseDouble(outside.trim().split("\\s+")[2]);
+        assertTrue(in > 0, all);
+        // The two parts add up to the mean step the header names (each printed to 0.1 or 0.01 ms).
+        String header = out.lines().filter(l -> l.contains("mean step")).findFirst().orElseThrow();
+        double mean = Double.parseDouble(header.replaceAll(".*mean step ([0-9.]+) ms.*", "$1"));
+        assertEquals(mean, in + rest, 0.06, String.format(Locale.ROOT, "%s / %s / %s", header, all, outside));
+        assertSame(CpuBackend.INSTANCE, Kernels.backend(), "the profiling backend must not outlive the command");
+    }
+}
