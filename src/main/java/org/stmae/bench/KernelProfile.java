@@ -2,8 +2,10 @@ package org.stmae.bench;
 
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +48,8 @@ public final class KernelProfile {
                 key = "matmul " + (batch > 1 ? batch + "x(" : "") + m + "x" + k + "x" + n + (batch > 1 ? ")" : "") + ":" + t;
                 flops = 2L * batch * m * n * k;
             }
-            if (key.equals("copy")) key = "copy " + java.util.Arrays.toString((int[]) args[0]) + ((boolean) args[7] ? "+" : "");
+            // copy(box, ..., accumulate): label by box, "+" when accumulating
+            if (key.equals("copy")) key = "copy " + Arrays.toString((int[]) args[0]) + ((boolean) args[7] ? "+" : "");
             long[] row = rows.computeIfAbsent(key, x -> new long[3]);
             row[0]++;
             row[1] += dt;
@@ -55,7 +58,7 @@ public final class KernelProfile {
         });
     }
 
-    private Object invoke(java.lang.reflect.Method method, Object[] args) throws Throwable {
+    private Object invoke(Method method, Object[] args) throws Throwable {
         try {
             return method.invoke(inner, args);
         } catch (InvocationTargetException e) {
