@@ -127,58 +127,46 @@ public final class CpuBackend implements Backend {
         int r = box.length;
         long size = Shapes.size(box);
         if (size == 0) return;
-        int run = r == 0 ? 1 : box[r - 1];
-        int runs = (int) (size / run);
+        int run = r == 0 ? 1 : box[r - 1], runs = (int) (size / run);
         // Memory-bound, but one core's stream left half the machine idle (bench-S: 550 copies,
-        // 7 % of a step). Tasks take whole runs, or pieces of long contiguous runs; each element
-        // is still one assignment or one addition, so the bits do not depend on the split.
+        // 7 % of a step). Tasks take pieces of runs: a whole run, or COPY_PIECE floats of a long
+        // contiguous one. Each element is still one assignment or one addition, so the bits do
+        // not depend on the split.
         boolean contiguous = r == 0 || srcStrides[r - 1] == 1 && dstStrides[r - 1] == 1;
-        if (!contiguous || run < 2 * COPY_PIECE) {
-            int grain = Math.max(1, COPY_PIECE / run);
-            Parallel.forRange(runs, grain, (o0, o1) -> copyRuns(box, src, srcOff, srcStrides, dst, dstOff, dstStrides, accumulate, o0, o1));
-            return;
-        }
-        int pieces = (run + COPY_PIECE - 1) / COPY_PIECE;
-        Parallel.forRange(runs * pieces, 1, (i0, i1) -> {
-            for (int i = i0; i < i1; i++) {
-                int o = i / pieces, from = i % pieces * COPY_PIECE, n = Math.min(COPY_PIECE, run - from);
-                int s = srcOff + from, d = dstOff + from;
-                for (int ax = r - 2, rest = o; ax >= 0; ax--) {
-                    s += rest % box[ax] * srcStrides[ax];
-                    d += rest % box[ax] * dstStrides[ax];
-                    rest /= box[ax];
-                }
-                if (accumulate) VectorKernels.addInto(src, s, dst, d, n);
-                else System.arraycopy(src, s, dst, d, n);
-            }
-        });
+        int pieces = contiguous && run >= 2 * COPY_PIECE ? (run + COPY_PIECE - 1) / COPY_PIECE : 1;
+        int piece = pieces == 1 ? run : COPY_PIECE;
+        Parallel.forRange(runs * pieces, Math.max(1, COPY_PIECE / piece),
+                (i0, i1) -> copyPieces(box, src, srcOff, srcStrides, dst, dstOff, dstStrides, accumulate, pieces, piece, i0, i1));
     }
 
     /** Floats per copy task. */
     private static final int COPY_PIECE = 1 << 15;
 
     /**
-     * Runs o0..o1 of a strided box copy (a run: one pass along the last axis). An odometer over
-     * the other axes; a contiguous run is one arraycopy, or one vector add when accumulating.
+     * Pieces i0..i1 of a strided box copy, {@code pieces} per run (a run: one pass along the last
+     * axis). An odometer over the other axes; a contiguous piece is one arraycopy, or one vector
+     * add when accumulating.
      */
-    private static void copyRuns(int[] box, float[] src, int srcOff, int[] srcStrides, float[] dst, int dstOff, int[] dstStrides,
-                                 boolean accumulate, int o0, int o1) {
+    private static void copyPieces(int[] box, float[] src, int srcOff, int[] srcStrides, float[] dst, int dstOff, int[] dstStrides,
+                                   boolean accumulate, int pieces, int piece, int i0, int i1) {
         int r = box.length;
         int run = r == 0 ? 1 : box[r - 1], ss = r == 0 ? 1 : srcStrides[r - 1], ds = r == 0 ? 1 : dstStrides[r - 1];
         int[] idx = new int[Math.max(0, r - 1)];
         int s = srcOff, d = dstOff;
-        for (int ax = r - 2, rest = o0; ax >= 0; ax--) { // the odometer's position at run o0
+        for (int ax = r - 2, rest = i0 / pieces; ax >= 0; ax--) { // the odometer's position at piece i0
             idx[ax] = rest % box[ax];
             rest /= box[ax];
             s += idx[ax] * srcStrides[ax];
             d += idx[ax] * dstStrides[ax];
         }
-        for (int o = o0; o < o1; o++) {
+        for (int i = i0; i < i1; i++) {
+            int from = i % pieces * piece, n = Math.min(piece, run - from), sp = s + from * ss, dp = d + from * ds;
             if (ss == 1 && ds == 1) {
-                if (accumulate) VectorKernels.addInto(src, s, dst, d, run);
-                else System.arraycopy(src, s, dst, d, run);
-            } else if (accumulate) for (int i = 0; i < run; i++) dst[d + i * ds] += src[s + i * ss];
-            else for (int i = 0; i < run; i++) dst[d + i * ds] = src[s + i * ss];
+                if (accumulate) VectorKernels.addInto(src, sp, dst, dp, n);
+                else System.arraycopy(src, sp, dst, dp, n);
+            } else if (accumulate) for (int j = 0; j < n; j++) dst[dp + j * ds] += src[sp + j * ss];
+            else for (int j = 0; j < n; j++) dst[dp + j * ds] = src[sp + j * ss];
+            if (i % pieces < pieces - 1) continue; // the run goes on in the next piece
             for (int ax = r - 2; ax >= 0; ax--) {
                 s += srcStrides[ax];
                 d += dstStrides[ax];
