@@ -78,7 +78,8 @@ public final class Elementwise {
         if (Arrays.equals(x.value.shape(), g.shape())) {
             if (owned) x.accumulateOwned(g);
             else x.accumulate(g);
+        } else {
+            Kernels.reduceInto(g, g.shape(), x.gradBuffer(), x.value.shape());
         }
-        else Kernels.reduceInto(g, g.shape(), x.gradBuffer(), x.value.shape());
     }
 }

@@ -21,23 +21,14 @@ import org.stmae.tensor.Backend;
  */
 public final class KernelProfile {
     private final Map<String, long[]> rows = new HashMap<>(); // key -> {calls, nanos, flops}
-    private final Backend inner;
     private boolean on;
 
-    private KernelProfile(Backend inner) {
-        this.inner = inner;
-    }
-
-    /** A profile over {@code inner} and the backend that records into it; recording starts off. */
-    public static KernelProfile over(Backend inner) {
-        return new KernelProfile(inner);
-    }
-
-    public Backend backend() {
+    /** A backend that forwards every call to {@code inner}, timing it while recording is on. */
+    public Backend wrap(Backend inner) {
         return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, (proxy, method, args) -> {
-            if (!on || args == null) return invoke(method, args);
+            if (!on || args == null) return invoke(inner, method, args);
             long t0 = System.nanoTime();
-            Object r = invoke(method, args);
+            Object r = invoke(inner, method, args);
             long dt = System.nanoTime() - t0;
             String key = method.getName();
             long flops = 0;
@@ -58,7 +49,7 @@ public final class KernelProfile {
         });
     }
 
-    private Object invoke(Method method, Object[] args) throws Throwable {
+    private static Object invoke(Backend inner, Method method, Object[] args) throws Throwable {
         try {
             return method.invoke(inner, args);
         } catch (InvocationTargetException e) {

@@ -15,6 +15,8 @@ import org.stmae.mae.Init;
 import org.stmae.mae.MaeConfig;
 import org.stmae.mae.MaskedAutoencoder;
 import org.stmae.masking.MaskingStrategy;
+import org.stmae.tensor.Backend;
+import org.stmae.tensor.Kernels;
 import org.stmae.tensor.Parallel;
 import org.stmae.tensor.Tensor;
 import org.stmae.train.AdamW;
@@ -52,11 +54,24 @@ public final class TrainBench {
                          double meanStepMs, int steps) {}
 
     public static Result run(Config c, int threads, int warmup, int steps) {
-        return run(c, threads, warmup, steps, null);
+        return measure(c, threads, warmup, steps, null);
     }
 
-    /** As {@link #run(Config, int, int, int)}; a non-null {@code profile} records the measured steps' kernels. */
+    /**
+     * As {@link #run(Config, int, int, int)}; a non-null {@code profile} records the measured
+     * steps' kernels (the process's backend is wrapped for the run and put back after).
+     */
     public static Result run(Config c, int threads, int warmup, int steps, KernelProfile profile) {
+        if (profile == null) return run(c, threads, warmup, steps);
+        Backend previous = Kernels.use(profile.wrap(Kernels.backend()));
+        try {
+            return measure(c, threads, warmup, steps, profile);
+        } finally {
+            Kernels.use(previous);
+        }
+    }
+
+    private static Result measure(Config c, int threads, int warmup, int steps, KernelProfile profile) {
         Parallel.setThreads(threads);
         MaskedAutoencoder model = Init.create(c.model(), 0);
         List<Parameter> params = model.params.all();

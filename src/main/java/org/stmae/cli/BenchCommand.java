@@ -7,8 +7,6 @@ import org.stmae.bench.DecodeBench;
 import org.stmae.bench.KernelProfile;
 import org.stmae.bench.MatmulBench;
 import org.stmae.bench.TrainBench;
-import org.stmae.tensor.Backend;
-import org.stmae.tensor.Kernels;
 
 /** {@code stmae bench WHAT}: performance tables; one subcommand per benchmark. */
 final class BenchCommand implements Command, BooleanFlags {
@@ -119,21 +117,13 @@ final class BenchCommand implements Command, BooleanFlags {
         List<TrainBench.Result> rows = new ArrayList<>();
         try (DeviceFlag d = DeviceFlag.open(args)) {
             for (TrainBench.Config c : configs) {
-                if (!profile) {
-                    rows.add(TrainBench.run(c, threads, warmup, steps));
-                    continue;
-                }
-                KernelProfile p = KernelProfile.over(Kernels.backend());
-                Backend previous = Kernels.use(p.backend());
-                try {
-                    TrainBench.Result r = TrainBench.run(c, threads, warmup, steps, p);
-                    rows.add(r);
-                    System.out.println(c.name() + ": time inside kernels, per measured step (mean step " + String.format(Locale.ROOT, "%.1f", r.meanStepMs()) + " ms)");
-                    p.print(System.out, steps, r.meanStepMs());
-                    System.out.println();
-                } finally {
-                    Kernels.use(previous);
-                }
+                KernelProfile p = profile ? new KernelProfile() : null;
+                TrainBench.Result r = TrainBench.run(c, threads, warmup, steps, p);
+                rows.add(r);
+                if (p == null) continue;
+                System.out.println(c.name() + ": time inside kernels, per measured step (mean step " + String.format(Locale.ROOT, "%.1f", r.meanStepMs()) + " ms)");
+                p.print(System.out, steps, r.meanStepMs());
+                System.out.println();
             }
         }
         TrainBench.print(rows, csv);
