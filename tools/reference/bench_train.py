@@ -18,6 +18,7 @@ import time
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_matmul import blas_report  # noqa: E402  (the same check: which BLAS torch really calls)
 from mae_reference import MaskedAutoencoderViT, adamw_groups  # noqa: E402
 
 BENCH_S = dict(batch_size=4, in_chans=3, img_size=112, patch_size=16, num_frames=16, t_patch_size=2,
@@ -53,15 +54,6 @@ def flops_forward(c):
     return enc + dec
 
 
-def blas_library():
-    try:
-        with open("/proc/self/maps") as f:
-            libs = sorted({line.split()[-1] for line in f if "blas" in line.lower() and ".so" in line})
-        return ", ".join(os.path.basename(x) for x in libs) or "none mapped"
-    except OSError:
-        return "unknown"
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--threads", type=int, default=2)
@@ -71,7 +63,9 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    print(f"# torch {torch.__version__}, {args.threads} threads, BLAS: {blas_library()}", file=sys.stderr)
+    print(f"# torch {torch.__version__}, {args.threads} threads", file=sys.stderr)
+    for line in blas_report():  # warns loudly on the reference BLAS, which is ~5x slower here
+        print("# " + line, file=sys.stderr)
     print("config,threads,clips_per_s,gflops,peak_rss_mb,step_ms,kernel")
     for name in args.configs.split(","):
         c = CONFIGS[name]
