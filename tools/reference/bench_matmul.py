@@ -13,7 +13,8 @@ shape,kernel,threads,gflops,ms,note (kernel = torch).
 Which BLAS does the work matters more than anything else here, so the script reports it: the
 libraries mapped into this process after a matmul (from /proc/self/maps), OpenBLAS's own build
 string when it is loaded, and torch.__config__.show(). It warns loudly on the reference BLAS
-(netlib, Debian's /usr/lib/x86_64-linux-gnu/blas/), which is 10-50x slower than OpenBLAS.
+(netlib, Debian's /usr/lib/x86_64-linux-gnu/blas/), which is 10-50x slower than OpenBLAS, and on
+Debian's pthread build of OpenBLAS, whose threads compete with torch's OpenMP threads.
 """
 import argparse
 import ctypes
@@ -74,6 +75,16 @@ def blas_report():
     info = [l.strip() for l in cfg.splitlines() if "BLAS" in l or "CPU capability" in l]
     blas_info = re.findall(r"BLAS_INFO=[^,]*", cfg)
     lines.append("torch " + torch.__version__ + ": " + "; ".join(blas_info + [l for l in info if "CPU capability" in l]))
+    if any("openblas-pthread" in p for p in libs):
+        # torch runs its own OpenMP threads; the pthread build starts a second pool beside them.
+        # On the 2-vCPU dev VM (2026-12-06) bench-S ran at 2.6-2.9 clips/s with it, 8.3-9.4 with
+        # the OpenMP build.
+        lines.append("!" * 78)
+        lines.append("WARNING: torch calls the pthread build of OpenBLAS, whose threads compete with torch's")
+        lines.append("OpenMP threads (~3x slower steps here). Install libopenblas0-openmp and select it:")
+        lines.append("  update-alternatives --set libopenblas.so.0-x86_64-linux-gnu /usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblas.so.0")
+        lines.append("  (and likewise libblas.so.3-x86_64-linux-gnu, liblapack.so.3-x86_64-linux-gnu)")
+        lines.append("!" * 78)
     if reference or not (openblas or any("mkl" in p or "blis" in p for p in libs)):
         lines.append("!" * 78)
         lines.append("WARNING: torch is NOT using an optimised BLAS (reference/netlib BLAS or none found).")
