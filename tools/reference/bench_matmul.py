@@ -50,6 +50,11 @@ def shape_name(batch, m, k, n, ta, tb):
     return name + (f":{'t' if ta else 'n'}{'t' if tb else 'n'}" if ta or tb else "")
 
 
+def banner(*text):
+    """Warning lines between two rules of '!', so they stand out in a benchmark's output."""
+    return ["!" * 78, *text, "!" * 78]
+
+
 def blas_report():
     """Names the BLAS that torch.mm really calls: libraries mapped after a matmul."""
     torch.mm(torch.ones(64, 64), torch.ones(64, 64))
@@ -79,18 +84,14 @@ def blas_report():
         # torch runs its own OpenMP threads; the pthread build starts a second pool beside them.
         # On the 2-vCPU dev VM (2026-12-06) bench-S ran at 2.6-2.9 clips/s with it, 8.3-9.4 with
         # the OpenMP build.
-        lines.append("!" * 78)
-        lines.append("WARNING: torch calls the pthread build of OpenBLAS, whose threads compete with torch's")
-        lines.append("OpenMP threads (~3x slower steps here). Install libopenblas0-openmp and select it:")
-        lines.append("  update-alternatives --set libopenblas.so.0-x86_64-linux-gnu /usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblas.so.0")
-        lines.append("  (and likewise libblas.so.3-x86_64-linux-gnu, liblapack.so.3-x86_64-linux-gnu)")
-        lines.append("!" * 78)
+        lines += banner("WARNING: torch calls the pthread build of OpenBLAS, whose threads compete with torch's",
+                        "OpenMP threads (~3x slower steps here). Install libopenblas0-openmp and select it:",
+                        "  update-alternatives --set libopenblas.so.0-x86_64-linux-gnu /usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblas.so.0",
+                        "  (and likewise libblas.so.3-x86_64-linux-gnu, liblapack.so.3-x86_64-linux-gnu)")
     if reference or not (openblas or any("mkl" in p or "blis" in p for p in libs)):
-        lines.append("!" * 78)
-        lines.append("WARNING: torch is NOT using an optimised BLAS (reference/netlib BLAS or none found).")
-        lines.append("Timings below are meaningless as a baseline. On Debian install libopenblas0-openmp and check")
-        lines.append("  update-alternatives --display libblas.so.3-x86_64-linux-gnu")
-        lines.append("!" * 78)
+        lines += banner("WARNING: torch is NOT using an optimised BLAS (reference/netlib BLAS or none found).",
+                        "Timings below are meaningless as a baseline. On Debian install libopenblas0-openmp and check",
+                        "  update-alternatives --display libblas.so.3-x86_64-linux-gnu")
     return lines
 
 

@@ -64,7 +64,7 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     print(f"# torch {torch.__version__}, {args.threads} threads", file=sys.stderr)
-    for line in blas_report():  # warns loudly on the reference BLAS, which is ~5x slower here
+    for line in blas_report():  # warns on the reference BLAS (~20x slower here) and the pthread OpenBLAS (~3x)
         print("# " + line, file=sys.stderr)
     print("config,threads,clips_per_s,gflops,peak_rss_mb,step_ms,kernel")
     for name in args.configs.split(","):
