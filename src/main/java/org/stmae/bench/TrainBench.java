@@ -19,6 +19,7 @@ import org.stmae.tensor.Backend;
 import org.stmae.tensor.Kernels;
 import org.stmae.tensor.Parallel;
 import org.stmae.tensor.Tensor;
+import org.stmae.tensor.Workspace;
 import org.stmae.train.AdamW;
 
 /**
@@ -85,16 +86,19 @@ public final class TrainBench {
         for (int i = 0; i < v.length; i++) v[i] = (float) rng.nextGaussian();
         MaskingStrategy masking = MaskedAutoencoder.masking(m);
         List<Double> times = new ArrayList<>();
+        Workspace workspace = new Workspace();
         for (int i = 0; i < warmup + steps; i++) {
             if (i == warmup) {
                 resetPeaks();
                 if (profile != null) profile.recording(true);
             }
             long t0 = System.nanoTime();
-            var out = model.forward(x, masking.sample(rng, c.batch()));
-            out.loss().backward();
-            opt.step(1e-4);
-            model.params.zeroGrad();
+            try (Workspace.Scope step = workspace.open()) {
+                var out = model.forward(x, masking.sample(rng, c.batch()));
+                out.loss().backward();
+                opt.step(1e-4);
+                model.params.zeroGrad();
+            }
             if (i >= warmup) times.add((System.nanoTime() - t0) / 1e9);
         }
         if (profile != null) profile.recording(false);

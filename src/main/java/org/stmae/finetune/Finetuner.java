@@ -21,6 +21,7 @@ import org.stmae.io.Json;
 import org.stmae.mae.MaeConfig;
 import org.stmae.plot.LineChart;
 import org.stmae.tensor.Tensor;
+import org.stmae.tensor.Workspace;
 import org.stmae.train.AdamW;
 import org.stmae.train.Data;
 import org.stmae.train.LrSchedule;
@@ -105,6 +106,7 @@ public final class Finetuner {
         Evaluator.Result last = null;
         Progress progress = new Progress(log, total, 0);
         long step = 0;
+        Workspace workspace = new Workspace();
         VideoLoader.Options lo = VideoLoader.Options.defaults().withWorkers(Math.max(1, cfg.workers())).withWarnings(log);
         for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
             double lossSum = 0, lr = 0;
@@ -115,11 +117,14 @@ public final class Finetuner {
                     if (batch == null || batch.labels().length < clipsPerStep && train.size() >= cfg.batchSize()) break;
                     lr = schedule.at(step);
                     SplittableRandom rng = new SplittableRandom(Pretrainer.maskSeed(cfg.seed(), step, 1));
-                    float loss = trainStep(model, cfg, mixup, batch, classes.size(), rng, trained);
-                    if (!Float.isFinite(loss))
-                        throw new DivergedException(String.format(Locale.ROOT, "loss is %s at step %d (epoch %d); stopped", loss, step + 1, epoch + 1));
-                    opt.step(lr);
-                    model.params.zeroGrad();
+                    float loss;
+                    try (Workspace.Scope scope = workspace.open()) { // the step's tensors, recycled for the next
+                        loss = trainStep(model, cfg, mixup, batch, classes.size(), rng, trained);
+                        if (!Float.isFinite(loss))
+                            throw new DivergedException(String.format(Locale.ROOT, "loss is %s at step %d (epoch %d); stopped", loss, step + 1, epoch + 1));
+                        opt.step(lr);
+                        model.params.zeroGrad();
+                    }
                     lossSum += loss;
                     steps++;
                     step++;

@@ -16,10 +16,13 @@ public final class Storage {
     private boolean hostCurrent = true;
     private DeviceBuffer device;
     private boolean deviceCurrent;
+    private Workspace workspace;       // lends the host array when it is first needed
+    private boolean released;          // the workspace took the array back: this tensor is dead
 
     Storage(float[] host, int length) {
         this.host = host;
         this.length = length;
+        if (host == null && length >= Workspace.MIN_FLOATS) workspace = Workspace.current();
     }
 
     public int length() {
@@ -39,14 +42,24 @@ public final class Storage {
 
     /** The host array for reading only (writes through it may be lost): the device copy stays current. */
     public float[] read() {
+        if (host == null) {
+            if (released) throw new IllegalStateException("tensor used after the workspace scope of its training step closed");
+            host = workspace != null ? workspace.take(this, length) : new float[length];
+        }
         if (!hostCurrent) {
-            if (host == null) host = new float[length];
             device.download(host);
             hostCurrent = true;
-        } else if (host == null) {
-            host = new float[length];
         }
         return host;
+    }
+
+    /** Hands the host array back to the workspace that lent it; any later use throws. */
+    float[] release() {
+        float[] h = host;
+        host = null;
+        released = true;
+        device = null;
+        return h;
     }
 
     /**
@@ -55,6 +68,7 @@ public final class Storage {
      * if the device copy is stale. An output that the kernel overwrites whole passes read = false.
      */
     public DeviceBuffer forDevice(Backend owner, java.util.function.IntFunction<DeviceBuffer> allocate, boolean read) {
+        if (released) throw new IllegalStateException("tensor used after the workspace scope of its training step closed");
         if (device == null || device.owner() != owner) {
             if (device != null && !hostCurrent) read();
             device = allocate.apply(length);

@@ -20,6 +20,7 @@ import org.stmae.mae.MaskedAutoencoder;
 import org.stmae.masking.MaskingStrategy;
 import org.stmae.plot.LineChart;
 import org.stmae.tensor.Tensor;
+import org.stmae.tensor.Workspace;
 import org.stmae.video.VideoDataset;
 import org.stmae.video.VideoLoader;
 
@@ -105,26 +106,31 @@ public final class Pretrainer {
 
         Progress progress = new Progress(out, cfg.steps(), state.step());
         long lastSaved = state.step();
+        Workspace workspace = new Workspace();
         try (ClipStream stream = new ClipStream(data, sampler, lo, state.epoch(), state.position())) {
             for (long step = state.step(); step < Math.min(cfg.steps(), stopAfter); step++) {
                 double lr = schedule.at(step);
                 double lossSum = 0;
-                for (int micro = 0; micro < cfg.accumIter(); micro++) {
-                    Tensor clips = stream.next(cfg.batchSize());
-                    var mask = masking.sample(new Random(maskSeed(cfg.seed(), step, micro)), clips.size(0));
-                    var res = model.forward(clips, mask);
-                    float loss = res.loss().value.item();
-                    if (!Float.isFinite(loss)) {
-                        Path good = lastSaved > 0 ? TrainCheckpoint.file(run, lastSaved) : null;
-                        throw new DivergedException(String.format(Locale.ROOT, "loss is %s at step %d; stopped. %s", loss, step + 1,
-                                good == null ? "No checkpoint was written yet." : "The last good checkpoint is " + good + "."));
+                float gradNorm;
+                // One step's activations and gradients: recycled for the next step, not collected.
+                try (Workspace.Scope scope = workspace.open()) {
+                    for (int micro = 0; micro < cfg.accumIter(); micro++) {
+                        Tensor clips = stream.next(cfg.batchSize());
+                        var mask = masking.sample(new Random(maskSeed(cfg.seed(), step, micro)), clips.size(0));
+                        var res = model.forward(clips, mask);
+                        float loss = res.loss().value.item();
+                        if (!Float.isFinite(loss)) {
+                            Path good = lastSaved > 0 ? TrainCheckpoint.file(run, lastSaved) : null;
+                            throw new DivergedException(String.format(Locale.ROOT, "loss is %s at step %d; stopped. %s", loss, step + 1,
+                                    good == null ? "No checkpoint was written yet." : "The last good checkpoint is " + good + "."));
+                        }
+                        lossSum += loss;
+                        res.loss().backward(Tensor.scalar(1f / cfg.accumIter()));
                     }
-                    lossSum += loss;
-                    res.loss().backward(Tensor.scalar(1f / cfg.accumIter()));
+                    gradNorm = cfg.clipGrad() > 0 ? AdamW.clipGradNorm(params, cfg.clipGrad()) : AdamW.gradNorm(params);
+                    opt.step(lr);
+                    model.params.zeroGrad();
                 }
-                float gradNorm = cfg.clipGrad() > 0 ? AdamW.clipGradNorm(params, cfg.clipGrad()) : AdamW.gradNorm(params);
-                opt.step(lr);
-                model.params.zeroGrad();
                 long done = step + 1;
                 double loss = lossSum / cfg.accumIter();
                 metrics.add(new double[] {done, loss, lr});
