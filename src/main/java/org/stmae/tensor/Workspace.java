@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * Host arrays recycled from one training step to the next instead of left to the garbage
  * collector. A step allocates hundreds of megabytes of activations and gradients (bench-S:
- * ~650 MB) that are all dead once the optimizer has run; as fresh arrays they cost a zeroing
- * pass over memory the process has not touched lately, and G1 a collection every few steps.
+ * 757 MB in arrays of 4096 floats or more) that are all dead once the optimizer has run; as
+ * fresh arrays they cost G1 a collection every few steps.
  *
  * <pre>
  *   Workspace ws = new Workspace();
@@ -19,9 +19,9 @@ import java.util.Map;
  * </pre>
  *
  * Every tensor created by {@link Tensor#zeros} on the opening thread while the scope is open
- * (at least {@link #MIN_FLOATS} elements) takes its array from this workspace, zero-filled as
- * a fresh one would be, so results are bit for bit those without it. Closing the scope returns
- * all of them: such a tensor must not outlive its step (parameters, optimizer moments and data
+ * (at least {@link #MIN_FLOATS} elements, up to the workspace's cap) takes its array from this
+ * workspace, zero-filled as a fresh one would be, so results are bit for bit those without it.
+ * Closing the scope takes all of them back: such a tensor must not outlive its step (parameters, optimizer moments and data
  * made outside the scope are not affected). A tensor used after that throws instead of reading
  * another step's values. Other threads (video decoding) never take from it.
  */
@@ -33,7 +33,23 @@ public final class Workspace {
 
     private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
     private final List<Storage> lent = new ArrayList<>();
+    private final long maxFloats;
+    private long lentFloats, freeFloats;
     private Thread owner;
+
+    /**
+     * A workspace that lends at most a quarter of the heap per step: the arrays a step has
+     * finished with stay out of the collector's reach until the step ends, so a step larger than
+     * that (bench-S-dense: 3.1 GB against a 4 GB heap) takes the rest from the collector as before.
+     */
+    public Workspace() {
+        this(Runtime.getRuntime().maxMemory() / 4 / Float.BYTES);
+    }
+
+    /** A workspace that lends at most {@code maxFloats} floats per scope. */
+    public Workspace(long maxFloats) {
+        this.maxFloats = maxFloats;
+    }
 
     /** Makes this workspace the calling thread's until the scope closes. */
     public Scope open() {
@@ -48,29 +64,40 @@ public final class Workspace {
         return CURRENT.get();
     }
 
-    /** A zeroed array of {@code length} for {@code s}, recycled where one is free. */
+    /** A zeroed array of {@code length} for {@code s}: recycled where one is free, a plain new one past the cap. */
     synchronized float[] take(Storage s, int length) {
         ArrayDeque<float[]> q = free.get(length);
         float[] a = q == null ? null : q.poll();
-        if (a == null) a = new float[length];
-        else Arrays.fill(a, 0f);
+        if (a != null) {
+            Arrays.fill(a, 0f);
+            freeFloats -= length;
+        } else if (lentFloats + freeFloats + length > maxFloats) {
+            return new float[length]; // the collector's, as without a workspace
+        } else {
+            a = new float[length];
+        }
         lent.add(s);
+        lentFloats += length;
         return a;
     }
 
     /** Floats held for reuse (between steps: about one step's worth). */
     public synchronized long pooledFloats() {
-        long n = 0;
-        for (ArrayDeque<float[]> q : free.values()) for (float[] a : q) n += a.length;
-        return n;
+        return freeFloats;
     }
 
+    /** Takes back this scope's arrays; those this scope did not reuse go to the collector (shapes changed). */
     private synchronized void recycle() {
+        free.clear();
+        freeFloats = 0;
         for (Storage s : lent) {
             float[] a = s.release();
-            if (a != null) free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+            if (a == null) continue;
+            free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+            freeFloats += a.length;
         }
         lent.clear();
+        lentFloats = 0;
     }
 
     /** The open period; closing it recycles every array lent during it. */

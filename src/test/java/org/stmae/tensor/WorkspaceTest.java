@@ -70,6 +70,24 @@ class WorkspaceTest {
     }
 
     @Test
+    void pastTheCapArraysAreLeftToTheCollector() {
+        Workspace ws = new Workspace(N + N / 2);
+        Tensor plain;
+        try (var s = ws.open()) {
+            Tensor.zeros(N).data();
+            plain = Tensor.zeros(N);
+            plain.data()[0] = 2f;
+        }
+        assertEquals(N, ws.pooledFloats());
+        assertEquals(2f, plain.data()[0], "not lent, so not taken back");
+        try (var s = ws.open()) { // other shapes: the pool (N) and this scope's arrays stay within the cap
+            Tensor.zeros(N / 2).data();
+            Tensor.zeros(N / 2).data();
+        }
+        assertEquals(N / 2, ws.pooledFloats(), "the unused N-array was dropped, one N/2-array pooled");
+    }
+
+    @Test
     void scopesDoNotNest() {
         Workspace ws = new Workspace();
         try (var s = ws.open()) {
