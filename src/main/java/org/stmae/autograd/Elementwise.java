@@ -58,7 +58,7 @@ public final class Elementwise {
     /** out = a OP b with broadcasting; shape errors name the op and both shapes. */
     static Tensor binary(String op, Binary kind, Tensor a, Tensor b) {
         int[] outShape = Shapes.broadcast(op, a.shape(), b.shape());
-        Tensor out = Tensor.zeros(outShape);
+        Tensor out = Tensor.empty(outShape);
         Kernels.binary(kind, outShape, a, a.shape(), b, b.shape(), out);
         return out;
     }

@@ -8,7 +8,7 @@ public final class Gelu {
     private Gelu() {}
 
     public static Var gelu(Var x) {
-        Tensor out = Tensor.zeros(x.shape());
+        Tensor out = Tensor.empty(x.shape());
         Kernels.geluForward(x.value, out, out.size());
         return Var.of(out, "gelu", g -> Kernels.geluBackward(g, x.value, x.gradBuffer(), g.size()), x);
     }

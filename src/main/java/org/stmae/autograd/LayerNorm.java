@@ -16,7 +16,7 @@ public final class LayerNorm {
             throw new IllegalArgumentException("layerNorm: input " + Shapes.str(xs) + " with weight " + Shapes.str(weight.shape())
                     + " and bias " + Shapes.str(bias.shape()) + " (both must be [" + d + "])");
         int rows = x.value.size() / d;
-        Tensor out = Tensor.zeros(xs);
+        Tensor out = Tensor.empty(xs);
         boolean grad = !NoGrad.active();
         Tensor mean = grad ? Tensor.zeros(rows) : null, rstd = grad ? Tensor.zeros(rows) : null;
         Kernels.layerNormForward(x.value, weight.value, bias.value, out, mean, rstd, rows, d, eps);

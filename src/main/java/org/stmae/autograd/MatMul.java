@@ -37,18 +37,20 @@ public final class MatMul {
         int[] outShape = Arrays.copyOf(batchShape, batchShape.length + 2);
         outShape[batchShape.length] = m;
         outShape[batchShape.length + 1] = n;
-        Tensor out = Tensor.zeros(outShape);
+        Tensor out = Tensor.empty(outShape);
         mm(batch, transA, transB, m, n, k, a.value, aShared ? 0 : m * k, b.value, bShared ? 0 : k * n, out, m * n, false);
         return Var.of(out, "matmul", g -> {
             // C = op(A) op(B). Each gradient is again one product; the stored layout of the
             // operand decides which factor is transposed (see SPEC.md, matmul).
             if (a.needsGrad()) {
-                if (!transA) gradProduct(batch, aShared, false, !transB, m, k, n, g, m * n, b.value, bShared ? 0 : k * n, a.gradBuffer(), m * k);
-                else gradProduct(batch, aShared, transB, true, k, m, n, b.value, bShared ? 0 : k * n, g, m * n, a.gradBuffer(), m * k);
+                boolean add = a.hasGrad();
+                if (!transA) gradProduct(batch, aShared, false, !transB, m, k, n, g, m * n, b.value, bShared ? 0 : k * n, a.gradTarget(), m * k, add);
+                else gradProduct(batch, aShared, transB, true, k, m, n, b.value, bShared ? 0 : k * n, g, m * n, a.gradTarget(), m * k, add);
             }
             if (b.needsGrad()) {
-                if (!transB) gradProduct(batch, bShared, !transA, false, k, n, m, a.value, aShared ? 0 : m * k, g, m * n, b.gradBuffer(), k * n);
-                else gradProduct(batch, bShared, true, transA, n, k, m, g, m * n, a.value, aShared ? 0 : m * k, b.gradBuffer(), k * n);
+                boolean add = b.hasGrad();
+                if (!transB) gradProduct(batch, bShared, !transA, false, k, n, m, a.value, aShared ? 0 : m * k, g, m * n, b.gradTarget(), k * n, add);
+                else gradProduct(batch, bShared, true, transA, n, k, m, g, m * n, a.value, aShared ? 0 : m * k, b.gradTarget(), k * n, add);
             }
         }, a, b);
     }
@@ -66,14 +68,20 @@ public final class MatMul {
         int outF = ws[0], rows = x.value.size() / Math.max(1, in);
         int[] outShape = xs.clone();
         outShape[xs.length - 1] = outF;
-        Tensor y = Tensor.zeros(outShape);
+        Tensor y = Tensor.empty(outShape);
         mm(1, false, true, rows, outF, in, x.value, 0, w.value, 0, y, 0, false);
         int[] rowsOut = {rows, outF}, biasShape = {outF};
         if (bias != null) Kernels.binary(Binary.ADD, rowsOut, y, rowsOut, bias.value, biasShape, y);
         Var[] inputs = bias == null ? new Var[] {x, w} : new Var[] {x, w, bias};
         return Var.of(y, "linear", g -> {
-            if (x.needsGrad()) mm(1, false, false, rows, in, outF, g, 0, w.value, 0, x.gradBuffer(), 0, true);
-            if (w.needsGrad()) mm(1, true, false, outF, in, rows, g, 0, x.value, 0, w.gradBuffer(), 0, true);
+            if (x.needsGrad()) {
+                boolean add = x.hasGrad();
+                mm(1, false, false, rows, in, outF, g, 0, w.value, 0, x.gradTarget(), 0, add);
+            }
+            if (w.needsGrad()) {
+                boolean add = w.hasGrad();
+                mm(1, true, false, outF, in, rows, g, 0, x.value, 0, w.gradTarget(), 0, add);
+            }
             if (bias != null && bias.needsGrad()) Kernels.reduceInto(g, rowsOut, bias.gradBuffer(), biasShape);
         }, inputs);
     }
@@ -85,17 +93,17 @@ public final class MatMul {
     }
 
     /**
-     * Accumulates C += op(A) op(B) into a gradient buffer. When the gradient's owner was shared
-     * across the batch (stride 0), the per-entry products are summed one entry at a time so
-     * that no two threads write the same buffer.
+     * C (+)= op(A) op(B) into a gradient buffer: added with {@code add}, else overwritten (a new
+     * buffer). When the gradient's owner was shared across the batch (stride 0), the per-entry
+     * products are summed one entry at a time so that no two threads write the same buffer.
      */
     private static void gradProduct(int batch, boolean sharedTarget, boolean tA, boolean tB, int m, int n, int k,
-                                    Tensor a, int aBatch, Tensor b, int bBatch, Tensor c, int cBatch) {
+                                    Tensor a, int aBatch, Tensor b, int bBatch, Tensor c, int cBatch, boolean add) {
         if (!sharedTarget) {
-            mm(batch, tA, tB, m, n, k, a, aBatch, b, bBatch, c, cBatch, true);
+            mm(batch, tA, tB, m, n, k, a, aBatch, b, bBatch, c, cBatch, add);
             return;
         }
         for (int z = 0; z < batch; z++)
-            Kernels.matmul(1, tA, tB, m, n, k, a, z * aBatch, tA ? m : k, 0, b, z * bBatch, tB ? k : n, 0, c, 0, n, 0, true);
+            Kernels.matmul(1, tA, tB, m, n, k, a, z * aBatch, tA ? m : k, 0, b, z * bBatch, tB ? k : n, 0, c, 0, n, 0, add || z > 0);
     }
 }

@@ -68,7 +68,7 @@ public final class ShapeOps {
         final int total = sum;
         int[] outShape = first.clone();
         outShape[ax] = total;
-        Tensor out = Tensor.zeros(outShape);
+        Tensor out = Tensor.empty(outShape); // the inputs' slabs tile it
         int outer = outer(outShape, ax), inner = inner(outShape, ax);
         int[] starts = new int[xs.length];
         for (int k = 1; k < xs.length; k++) starts[k] = starts[k - 1] + xs[k - 1].size(ax);
@@ -89,7 +89,7 @@ public final class ShapeOps {
             throw new IllegalArgumentException("narrow: [" + start + ", " + (start + length) + ") out of axis " + axis + " of shape " + Shapes.str(xs));
         int[] outShape = xs.clone();
         outShape[ax] = length;
-        Tensor out = Tensor.zeros(outShape);
+        Tensor out = Tensor.empty(outShape);
         int outer = outer(xs, ax), inner = inner(xs, ax);
         slab(out, x.value, outer, length * inner, xs[ax] * inner, start * inner, true, false);
         return Var.of(out, "narrow", g -> slab(g, x.gradBuffer(), outer, length * inner, xs[ax] * inner, start * inner, false, true), x);
@@ -127,7 +127,7 @@ public final class ShapeOps {
             outShape[i] = xs[perm[i]];
             srcStride[i] = st[perm[i]];
         }
-        Tensor out = Tensor.zeros(outShape);
+        Tensor out = Tensor.empty(outShape);
         Kernels.copy(outShape, x, 0, srcStride, out, 0, Shapes.strides(outShape), false);
         return out;
     }

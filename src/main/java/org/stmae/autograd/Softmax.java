@@ -10,7 +10,7 @@ public final class Softmax {
     public static Var softmax(Var x) {
         int[] xs = x.shape();
         int d = xs[xs.length - 1], rows = x.value.size() / Math.max(1, d);
-        Tensor out = Tensor.zeros(xs);
+        Tensor out = Tensor.empty(xs);
         Kernels.softmaxForward(x.value, out, rows, d);
         // The backward pass needs only the output: dx = y * (dy - sum(dy * y)).
         return Var.of(out, "softmax", g -> Kernels.softmaxBackward(g, out, x.gradBuffer(), rows, d), x);

@@ -98,6 +98,21 @@ public class Var {
         return grad;
     }
 
+    /** Whether a gradient has arrived: a kernel writing into {@link #gradTarget} must then add, not overwrite. */
+    boolean hasGrad() {
+        return grad != null;
+    }
+
+    /**
+     * The gradient buffer for a kernel that can overwrite or add: the existing one if {@link
+     * #hasGrad} (add to it), else a new one with unspecified values that the kernel overwrites
+     * whole (a recycled array needs no zero-fill and the kernel no read of zeros).
+     */
+    Tensor gradTarget() {
+        if (grad == null) grad = Tensor.empty(value.shape());
+        return grad;
+    }
+
     /** grad += g, where g has this node's size (a copy of g the first time). */
     void accumulate(Tensor g) {
         if (grad == null) {

@@ -18,10 +18,16 @@ public final class Storage {
     private boolean deviceCurrent;
     private Workspace workspace;       // lends the host array when it is first needed
     private boolean released;          // the workspace took the array back: this tensor is dead
+    private final boolean zeroed;      // false: a kernel overwrites it whole, a recycled array need not be cleared
 
     Storage(float[] host, int length) {
+        this(host, length, true);
+    }
+
+    Storage(float[] host, int length, boolean zeroed) {
         this.host = host;
         this.length = length;
+        this.zeroed = zeroed;
         if (host == null && length >= Workspace.MIN_FLOATS) workspace = Workspace.current();
     }
 
@@ -44,7 +50,7 @@ public final class Storage {
     public float[] read() {
         if (host == null) {
             if (released) throw new IllegalStateException("tensor used after the workspace scope of its training step closed");
-            host = workspace != null ? workspace.take(this, length) : new float[length];
+            host = workspace != null ? workspace.take(this, length, zeroed) : new float[length];
         }
         if (!hostCurrent) {
             device.download(host);

@@ -47,6 +47,16 @@ public final class Tensor {
         return new Tensor(new Storage(null, Shapes.checkedSize("zeros", s)), s);
     }
 
+    /**
+     * A tensor whose values are unspecified until written: for the output of a kernel that
+     * overwrites every element. Outside a {@link Workspace} it is zeros; inside, a recycled array
+     * is handed out without the zero-fill.
+     */
+    public static Tensor empty(int... shape) {
+        int[] s = shape.clone();
+        return new Tensor(new Storage(null, Shapes.checkedSize("empty", s), false), s);
+    }
+
     public static Tensor scalar(float v) {
         return new Tensor(new float[] {v}, new int[0]);
     }

@@ -64,12 +64,15 @@ public final class Workspace {
         return CURRENT.get();
     }
 
-    /** A zeroed array of {@code length} for {@code s}: recycled where one is free, a plain new one past the cap. */
-    synchronized float[] take(Storage s, int length) {
+    /**
+     * An array of {@code length} for {@code s}: recycled where one is free (zero-filled if
+     * {@code zeroed}: tensors made by {@code zeros}, not {@code empty}), a plain new one past the cap.
+     */
+    synchronized float[] take(Storage s, int length, boolean zeroed) {
         ArrayDeque<float[]> q = free.get(length);
         float[] a = q == null ? null : q.poll();
         if (a != null) {
-            Arrays.fill(a, 0f);
+            if (zeroed) Arrays.fill(a, 0f);
             freeFloats -= length;
         } else if (lentFloats + freeFloats + length > maxFloats) {
             return new float[length]; // the collector's, as without a workspace
