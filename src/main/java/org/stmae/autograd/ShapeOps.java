@@ -76,8 +76,11 @@ public final class ShapeOps {
         for (int k = 0; k < xs.length; k++)
             slab(xs[k].value, out, outer, xs[k].size(ax) * inner, total * inner, starts[k] * inner, false, false);
         return Var.of(out, "concat", g -> {
-            for (int k = 0; k < xs.length; k++)
-                if (xs[k].needsGrad()) slab(xs[k].gradBuffer(), g, outer, xs[k].size(ax) * inner, total * inner, starts[k] * inner, true, true);
+            for (int k = 0; k < xs.length; k++) {
+                if (!xs[k].needsGrad()) continue;
+                boolean add = xs[k].hasGrad();
+                slab(xs[k].gradTarget(), g, outer, xs[k].size(ax) * inner, total * inner, starts[k] * inner, true, add);
+            }
         }, xs);
     }
 

@@ -116,7 +116,7 @@ public class Var {
     /** grad += g, where g has this node's size (a copy of g the first time). */
     void accumulate(Tensor g) {
         if (grad == null) {
-            grad = Tensor.zeros(value.shape());
+            grad = Tensor.empty(value.shape());
             int[] box = {g.size()}, unit = {1};
             Kernels.copy(box, g, 0, unit, grad, 0, unit, false);
         } else {
