@@ -60,7 +60,7 @@ public final class Sgemm {
 
     /** Per-thread packing buffers, grown on demand and reused across calls. */
     private static final class Buffers {
-        float[] a = new float[0], b = new float[0];
+        float[] a = new float[0], b = new float[0], sharedA = new float[0];
         final float[] tile = new float[MR * NR];
     }
 
@@ -114,8 +114,8 @@ public final class Sgemm {
                 packB(pr.transB, pr.b, bo, pr.ldb, pc, kc, jc, nc, 0, nc, bp, 0);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    packA(pr.transA, pr.a, ao, pr.lda, pc, kc, ic, mc, ap);
-                    macroKernel(pr, co, ic, mc, jc, 0, nc, pc, kc, ap, bp, 0, buf.tile);
+                    packA(pr.transA, pr.a, ao, pr.lda, pc, kc, ic, mc, ap, 0);
+                    macroKernel(pr, co, ic, mc, jc, 0, nc, pc, kc, ap, 0, bp, 0, buf.tile);
                 }
             }
         }
@@ -143,6 +143,10 @@ public final class Sgemm {
      * KC block made the fast core wait for the slow one four times per 1024^3 call.
      */
     private static void shared(Problem pr, int z, int threads) {
+        if (pr.m <= smallM && (long) roundUp(pr.n, NR) * pr.k <= sharedBMaxFloats) {
+            sharedColumns(pr, z, threads);
+            return;
+        }
         int m = pr.m, n = pr.n, k = pr.k;
         int ao = pr.aOff + z * pr.aBatch, bo = pr.bOff + z * pr.bBatch, co = pr.cOff + z * pr.cBatch;
         int kBlocks = (k + KC - 1) / KC;
@@ -191,12 +195,67 @@ public final class Sgemm {
                     int jr0 = (t % splits) * perSplit, jr1 = Math.min(nc, jr0 + perSplit);
                     for (int pc = 0; pc < k; pc += KC) {
                         int kc = Math.min(KC, k - pc);
-                        packA(pr.transA, pr.a, ao, pr.lda, pc, kc, ic, rows, ap);
-                        macroKernel(pr, co, ic, rows, jc0, jr0, jr1, pc, kc, ap, bp, pc * ncPad, mine.tile);
+                        packA(pr.transA, pr.a, ao, pr.lda, pc, kc, ic, rows, ap, 0);
+                        macroKernel(pr, co, ic, rows, jc0, jr0, jr1, pc, kc, ap, 0, bp, pc * ncPad, mine.tile);
                     }
                 }
             });
         }
+    }
+
+    /**
+     * At most this many rows: {@link #sharedColumns} rather than row blocks (2 MC: op(A) about
+     * two L2-sized blocks). Not final: tests set 0 to reach the row-block path with small shapes.
+     */
+    static int smallM = intProp("stmae.sgemm.smallm", 2 * MC);
+
+    /**
+     * C_z for few rows (the encoder's 4 x 39 visible tokens): the pool packs all of op(A) and
+     * op(B) once, then takes column ranges of C, each through all rows. Row blocks of a few rows
+     * each (as {@link #shared} makes them, to have enough tasks) used each packed B panel for
+     * only a few register tiles, streaming op(B) from L3 for every block; here a B panel stays
+     * in L1 for all of m, and op(A) (m x KC per block) in L2.
+     */
+    private static void sharedColumns(Problem pr, int z, int threads) {
+        int m = pr.m, n = pr.n, k = pr.k;
+        int ao = pr.aOff + z * pr.aBatch, bo = pr.bOff + z * pr.bBatch, co = pr.cOff + z * pr.cBatch;
+        int kBlocks = (k + KC - 1) / KC, mPad = roundUp(m, MR), ncPad = roundUp(n, NR), panels = ncPad / NR;
+        Buffers own = BUFFERS.get();
+        float[] bp = own.b = grow(own.b, ncPad * k);
+        float[] ap = own.sharedA = grow(own.sharedA, mPad * k);
+        // Packing items: per KC block, groups of 4 B panels, then groups of 8 A panels (32 rows);
+        // block pc of B sits at pc * ncPad, of A at pc * mPad.
+        int bGroups = (panels + 3) / 4, aGroups = (mPad / MR + 7) / 8, perBlock = bGroups + aGroups, packItems = kBlocks * perBlock;
+        int target = TASKS_PER_THREAD * threads;
+        int perSplit = (panels + Math.min(panels, target) - 1) / Math.min(panels, target) * NR;
+        int tasks = (ncPad + perSplit - 1) / perSplit;
+        AtomicInteger next = new AtomicInteger(), packed = new AtomicInteger();
+        Parallel.forEach(threads, w -> {
+            int t = next.getAndIncrement();
+            for (; t < packItems; t = next.getAndIncrement()) {
+                int pc = t / perBlock * KC, q = t % perBlock, kc = Math.min(KC, k - pc);
+                try {
+                    if (q < bGroups)
+                        packB(pr.transB, pr.b, bo, pr.ldb, pc, kc, 0, n, q * 4 * NR, Math.min(n, (q + 1) * 4 * NR), bp, pc * ncPad);
+                    else {
+                        int i0 = (q - bGroups) * 8 * MR, rows = Math.min(8 * MR, m - i0);
+                        packA(pr.transA, pr.a, ao, pr.lda, pc, kc, i0, rows, ap, pc * mPad + i0 * kc);
+                    }
+                } finally {
+                    packed.incrementAndGet();
+                }
+            }
+            for (int spins = 0; packed.get() < packItems; spins++) {
+                if (spins < SPINS_BEFORE_YIELD) Thread.onSpinWait();
+                else Thread.yield();
+            }
+            float[] tile = BUFFERS.get().tile;
+            for (t -= packItems; t < tasks; t = next.getAndIncrement() - packItems) {
+                int jr0 = t * perSplit, jr1 = Math.min(n, jr0 + perSplit);
+                for (int pc = 0; pc < k; pc += KC)
+                    macroKernel(pr, co, 0, m, 0, jr0, jr1, pc, Math.min(KC, k - pc), ap, pc * mPad, bp, pc * ncPad, tile);
+            }
+        });
     }
 
     private static float[] grow(float[] buf, int size) {
@@ -205,14 +264,14 @@ public final class Sgemm {
 
     /** C[ic:ic+mc, jc+jr0 : jc+jr1] (+)= packed A block times packed B panels jr0..jr1. */
     private static void macroKernel(Problem pr, int co, int ic, int mc, int jc, int jr0, int jr1, int pc, int kc,
-                                    float[] ap, float[] bp, int bpOff, float[] tile) {
+                                    float[] ap, int apOff, float[] bp, int bpOff, float[] tile) {
         boolean add = pr.accumulate || pc > 0;
         int ldc = pr.ldc;
         for (int jr = jr0; jr < jr1; jr += NR) {
             int nr = Math.min(NR, jr1 - jr);
             for (int ir = 0; ir < mc; ir += MR) {
                 int ci = co + (ic + ir) * ldc + jc + jr, mr = Math.min(MR, mc - ir);
-                kernel4(kc, ap, ir * kc, bp, bpOff + jr * kc, pr.c, ci, ldc, mr, nr, add, tile);
+                kernel4(kc, ap, apOff + ir * kc, bp, bpOff + jr * kc, pr.c, ci, ldc, mr, nr, add, tile);
             }
         }
     }
@@ -253,12 +312,12 @@ public final class Sgemm {
     }
 
     /**
-     * op(A)[ic:ic+mc, pc:pc+kc] into micro-panels of MR rows: panel q at {@code q*MR*kc}, element
+     * op(A)[ic:ic+mc, pc:pc+kc] into micro-panels of MR rows: panel q at {@code apOff+q*MR*kc}, element
      * (i, p) at {@code + p*MR + i}; the last panel is zero-padded.
      */
-    private static void packA(boolean transA, float[] a, int ao, int lda, int pc, int kc, int ic, int mc, float[] ap) {
+    private static void packA(boolean transA, float[] a, int ao, int lda, int pc, int kc, int ic, int mc, float[] ap, int apOff) {
         for (int ir = 0; ir < mc; ir += MR) {
-            int mr = Math.min(MR, mc - ir), base = ir * kc;
+            int mr = Math.min(MR, mc - ir), base = apOff + ir * kc;
             // Whole panels are written in order, MR values per step of k, instead of one row (or
             // one step) at a time with an inner loop over MR. Paired 1-thread samples in one JVM
             // (tools/SgemmAB.java): 1.3x for 12x(392x392x64):tn and 768x1568x192:tn, 1.16x for

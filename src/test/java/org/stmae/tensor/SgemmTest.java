@@ -52,6 +52,7 @@ class SgemmTest {
         }
         boolean transA = r.nextBoolean(), transB = r.nextBoolean(), accumulate = r.nextBoolean();
         int threads = 1 + r.nextInt(3);
+        boolean rowBlocks = r.nextBoolean(); // the row-block path even for few rows (else sharedColumns takes them)
         // Stored shapes: A is [m,k] or [k,m], B is [k,n] or [n,k]; leading dims may exceed the width.
         int aRows = transA ? k : m, aCols = transA ? m : k, bRows = transB ? n : k, bCols = transB ? k : n;
         int lda = aCols + pad(r), ldb = bCols + pad(r), ldc = n + pad(r);
@@ -64,23 +65,25 @@ class SgemmTest {
         float[] c0 = random(r, cOff + (batch - 1) * cBatch + m * ldc + 3);
         String shape = String.format(Locale.ROOT,
                 "seed=%d batch=%d transA=%b transB=%b m=%d n=%d k=%d lda=%d ldb=%d ldc=%d off=%d/%d/%d "
-                        + "batchStrides=%d/%d/%d accumulate=%b threads=%d",
+                        + "batchStrides=%d/%d/%d accumulate=%b threads=%d rowBlocks=%b",
                 seed, batch, transA, transB, m, n, k, lda, ldb, ldc, aOff, bOff, cOff, aBatch, bBatch, cBatch,
-                accumulate, threads);
+                accumulate, threads, rowBlocks);
 
         float[] want = c0.clone(), got = c0.clone();
         ScalarKernels.matmul(batch, transA, transB, m, n, k, a, aOff, lda, aBatch, b, bOff, ldb, bBatch,
                 want, cOff, ldc, cBatch, accumulate);
-        int saved = Parallel.threads();
+        int saved = Parallel.threads(), savedSmallM = Sgemm.smallM;
         long savedMin = Sgemm.parallelMinMacs;
         Parallel.setThreads(threads);
         Sgemm.parallelMinMacs = 0; // small shapes must take the parallel paths too
+        if (rowBlocks) Sgemm.smallM = 0;
         try {
             Sgemm.matmul(batch, transA, transB, m, n, k, a, aOff, lda, aBatch, b, bOff, ldb, bBatch,
                     got, cOff, ldc, cBatch, accumulate);
         } finally {
             Parallel.setThreads(saved);
             Sgemm.parallelMinMacs = savedMin;
+            Sgemm.smallM = savedSmallM;
         }
 
         // Tolerance: both kernels sum the same k products (plus the old C when accumulating) in
