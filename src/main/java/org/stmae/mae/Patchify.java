@@ -18,10 +18,8 @@ public final class Patchify {
         int[] s = video.shape();
         if (s.length != 5 || s[3] % p != 0 || s[4] % p != 0 || s[2] % u != 0)
             throw new IllegalArgumentException("patchify: video " + Shapes.str(s) + " is not [N, C, T, H, W] divisible by patch " + u + "x" + p + "x" + p);
-        int[] from = sourceIndex(s[0], s[1], s[2], s[3], s[4], p, u);
-        Tensor out = Tensor.zeros(s[0], (s[2] / u) * (s[3] / p) * (s[4] / p), u * p * p * s[1]);
-        float[] src = video.data(), dst = out.data();
-        for (int i = 0; i < from.length; i++) dst[i] = src[from[i]];
+        Tensor out = Tensor.empty(s[0], (s[2] / u) * (s[3] / p) * (s[4] / p), u * p * p * s[1]);
+        move(out.data(), video.data(), s[0], s[1], s[2], s[3], s[4], p, u, true);
         return out;
     }
 
@@ -31,27 +29,31 @@ public final class Patchify {
         int gt = t / u, gh = h / p, gw = w / p;
         if (s.length != 3 || s[1] != gt * gh * gw || s[2] != u * p * p * c)
             throw new IllegalArgumentException("unpatchify: " + Shapes.str(s) + " is not [N, " + gt * gh * gw + ", " + u * p * p * c + "]");
-        int[] to = sourceIndex(s[0], c, t, h, w, p, u);
-        Tensor out = Tensor.zeros(s[0], c, t, h, w);
-        float[] src = x.data(), dst = out.data();
-        for (int i = 0; i < to.length; i++) dst[to[i]] = src[i];
+        Tensor out = Tensor.empty(s[0], c, t, h, w);
+        move(x.data(), out.data(), s[0], c, t, h, w, p, u, false);
         return out;
     }
 
-    /** For each element of the patchified tensor, in order, the index of its value in the video. */
-    private static int[] sourceIndex(int n, int c, int t, int h, int w, int p, int u) {
-        int[] idx = new int[n * c * t * h * w];
-        int o = 0;
+    /**
+     * Walks the patchified tensor in order (its element o = video[n, c, t, y, x] as in the class
+     * comment) and copies video -> patches ({@code toPatches}) or back. Every element of the
+     * destination is written once.
+     */
+    private static void move(float[] patches, float[] video, int n, int c, int t, int h, int w, int p, int u, boolean toPatches) {
+        int channel = t * h * w, o = 0;
         for (int b = 0; b < n; b++)
             for (int ti = 0; ti < t / u; ti++)
                 for (int hi = 0; hi < h / p; hi++)
                     for (int wi = 0; wi < w / p; wi++)
                         for (int ui = 0; ui < u; ui++)
-                            for (int py = 0; py < p; py++)
+                            for (int py = 0; py < p; py++) {
+                                int row = ((b * c * t + ti * u + ui) * h + hi * p + py) * w + wi * p; // channel 0, px 0
                                 for (int px = 0; px < p; px++)
-                                    for (int ch = 0; ch < c; ch++)
-                                        idx[o++] = (((b * c + ch) * t + ti * u + ui) * h + hi * p + py) * w + wi * p + px;
-        return idx;
+                                    for (int ch = 0, v = row + px; ch < c; ch++, v += channel, o++) {
+                                        if (toPatches) patches[o] = video[v];
+                                        else video[v] = patches[o];
+                                    }
+                            }
     }
 
     /** The frames {@code index} of video [N, C, T, H, W], in that order: [N, C, index.length, H, W]. */
