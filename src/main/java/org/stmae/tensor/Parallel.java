@@ -2,7 +2,8 @@ package org.stmae.tensor;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The engine's own thread pool, sized by {@code -Dstmae.threads} (default: available processors).
@@ -69,6 +70,12 @@ public final class Parallel {
      * Runs {@code body} over [0, n) split into at most {@code threads * 4} chunks of at least
      * {@code grain} items. Runs inline when one thread is configured, the range is small, or the
      * caller is already a kernel thread (nested parallelism would only add overhead).
+     *
+     * <p>The caller works too: it wakes {@code threads - 1} pool workers and takes chunks from a
+     * shared counter alongside them, then waits only for chunks already taken. A worker that wakes
+     * late finds nothing left, and nobody waits for it. With the caller parked in {@code invoke}
+     * instead, every call paid two thread hand-offs (tens of microseconds in a VM), and a 2-thread
+     * layer norm of 156 x 384 took 46 us against 21 us on one thread.
      */
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) return;
@@ -78,7 +85,51 @@ public final class Parallel {
             body.run(0, n);
             return;
         }
-        pool().invoke(new Chunk(body, 0, n, Math.max(grain, (n + maxChunks - 1) / maxChunks)));
+        Shared job = new Shared(body, n, Math.max(grain, (n + maxChunks - 1) / maxChunks));
+        ForkJoinPool p = pool();
+        for (int i = 0; i < Math.min(t, job.chunks) - 1; i++) p.execute(job::work);
+        job.work();
+        job.await();
+    }
+
+    /** One forRange call: chunks handed out by a counter, a count of those finished, the first failure. */
+    private static final class Shared {
+        private static final int SPINS_BEFORE_YIELD = 2000;
+        final RangeBody body;
+        final int n, chunk, chunks;
+        final AtomicInteger next = new AtomicInteger(), finished = new AtomicInteger();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Shared(RangeBody body, int n, int chunk) {
+            this.body = body;
+            this.n = n;
+            this.chunk = chunk;
+            this.chunks = (n + chunk - 1) / chunk;
+        }
+
+        void work() {
+            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                try {
+                    if (failure.get() == null) body.run(c * chunk, Math.min(n, (c + 1) * chunk));
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    finished.incrementAndGet(); // even on a throw: the caller must not wait forever
+                }
+            }
+        }
+
+        /** Waits for the chunks other threads took (short: they are running), then rethrows a failure. */
+        void await() {
+            for (int spins = 0; finished.get() < chunks; spins++) {
+                if (spins < SPINS_BEFORE_YIELD) Thread.onSpinWait();
+                else Thread.yield();
+            }
+            Throwable e = failure.get();
+            if (e instanceof RuntimeException r) throw r;
+            if (e instanceof Error err) throw err;
+            if (e != null) throw new RuntimeException(e);
+        }
     }
 
     /** Runs {@code body(i)} for each i in [0, n), one task per index (for coarse, uneven work). */
@@ -86,28 +137,5 @@ public final class Parallel {
         forRange(n, 1, (from, to) -> {
             for (int i = from; i < to; i++) body.accept(i);
         });
-    }
-
-    private static final class Chunk extends RecursiveAction {
-        private final RangeBody body;
-        private final int from, to, chunk;
-
-        Chunk(RangeBody body, int from, int to, int chunk) {
-            this.body = body;
-            this.from = from;
-            this.to = to;
-            this.chunk = chunk;
-        }
-
-        @Override
-        protected void compute() {
-            if (to - from <= chunk) {
-                body.run(from, to);
-                return;
-            }
-            int mid = from + ((to - from) / chunk / 2) * chunk;
-            if (mid == from) mid = from + chunk;
-            invokeAll(new Chunk(body, from, mid, chunk), new Chunk(body, mid, to, chunk));
-        }
     }
 }

@@ -1,0 +1,79 @@
+package org.stmae.tensor;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.stream.LongStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/** forRange: every index exactly once, failures reach the caller, nesting runs inline. */
+class ParallelTest {
+    static LongStream seeds() {
+        return LongStream.range(0, 60);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void everyIndexRunsExactlyOnce(long seed) {
+        Random r = new Random(seed);
+        int threads = 1 + r.nextInt(4), n = r.nextInt(5) == 0 ? r.nextInt(4) : 1 + r.nextInt(5000), grain = 1 + r.nextInt(300);
+        String where = "seed=" + seed + " threads=" + threads + " n=" + n + " grain=" + grain;
+        AtomicIntegerArray hits = new AtomicIntegerArray(Math.max(1, n));
+        int saved = Parallel.threads();
+        Parallel.setThreads(threads);
+        try {
+            for (int rep = 0; rep < 20; rep++)
+                Parallel.forRange(n, grain, (from, to) -> {
+                    assertTrue(0 <= from && from < to && to <= n, where + ": chunk [" + from + ", " + to + ")");
+                    for (int i = from; i < to; i++) hits.incrementAndGet(i);
+                });
+        } finally {
+            Parallel.setThreads(saved);
+        }
+        for (int i = 0; i < n; i++) assertEquals(20, hits.get(i), where + ": index " + i);
+    }
+
+    @Test
+    void aFailingChunkReachesTheCallerAndTheOthersStillFinish() {
+        int saved = Parallel.threads();
+        Parallel.setThreads(2);
+        try {
+            for (int bad = 0; bad < 8; bad++) {
+                int failing = bad;
+                AtomicIntegerArray hits = new AtomicIntegerArray(8);
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.forRange(8, 1, (from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        hits.incrementAndGet(i);
+                        if (i == failing) throw new IllegalStateException("chunk " + i);
+                    }
+                }));
+                assertEquals("chunk " + failing, e.getMessage());
+                for (int i = 0; i < 8; i++) assertTrue(hits.get(i) <= 1, "index " + i + " ran twice");
+                // The pool is still usable afterwards.
+                AtomicIntegerArray again = new AtomicIntegerArray(100);
+                Parallel.forRange(100, 1, (from, to) -> {
+                    for (int i = from; i < to; i++) again.incrementAndGet(i);
+                });
+                for (int i = 0; i < 100; i++) assertEquals(1, again.get(i));
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
+    void nestedCallsComplete() {
+        int saved = Parallel.threads();
+        Parallel.setThreads(2);
+        try {
+            AtomicIntegerArray hits = new AtomicIntegerArray(64 * 64);
+            Parallel.forEach(64, i -> Parallel.forEach(64, j -> hits.incrementAndGet(i * 64 + j)));
+            for (int k = 0; k < 64 * 64; k++) assertEquals(1, hits.get(k));
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+}
