@@ -42,12 +42,13 @@ public final class Parallel {
         if (old != null) old.shutdown();
     }
 
+    /** threads - 1 workers: the caller of forRange is the last one (an idle extra worker only woke to compete for a core). */
     private static ForkJoinPool pool() {
         ForkJoinPool p = pool;
         if (p == null) {
             synchronized (Parallel.class) {
                 if (pool == null) {
-                    pool = new ForkJoinPool(threads, fj -> {
+                    pool = new ForkJoinPool(Math.max(1, threads - 1), fj -> {
                         var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(fj);
                         t.setName("stmae-kernel-" + t.getPoolIndex());
                         t.setDaemon(true);
