@@ -113,13 +113,29 @@ public final class Sgemm {
                 int kc = Math.min(KC, k - pc);
                 packB(pr.transB, pr.b, bo, pr.ldb, pc, kc, jc, nc, 0, nc, bp, 0);
                 for (int ic = 0; ic < m; ic += MC) {
-                    int mc = Math.min(MC, m - ic);
-                    packA(pr.transA, pr.a, ao, pr.lda, pc, kc, ic, mc, ap, 0);
-                    macroKernel(pr, co, ic, mc, jc, 0, nc, pc, kc, ap, 0, bp, 0, buf.tile);
+                    int mc = Math.min(MC, m - ic), packFrom = ic;
+                    if (n <= DIRECT_A_MAX_N && mc >= MR) {
+                        // Whole 4-row panels straight from A (a partial one would read past its rows).
+                        int full = mc / MR * MR, lda = pr.lda;
+                        if (pr.transA) macroKernel(pr, co, ic, full, jc, 0, nc, pc, kc, pr.a, ao + pc * lda + ic, 1, lda, 1, bp, 0, buf.tile);
+                        else macroKernel(pr, co, ic, full, jc, 0, nc, pc, kc, pr.a, ao + ic * lda + pc, lda, 1, lda, bp, 0, buf.tile);
+                        packFrom = ic + full;
+                    }
+                    int rows = ic + mc - packFrom;
+                    if (rows == 0) continue;
+                    packA(pr.transA, pr.a, ao, pr.lda, pc, kc, packFrom, rows, ap, 0);
+                    macroKernel(pr, co, packFrom, rows, jc, 0, nc, pc, kc, ap, 0, kc, MR, 1, bp, 0, buf.tile);
                 }
             }
         }
     }
+
+    /**
+     * At most this many columns: {@link #blocked} reads A in place instead of packing it. With
+     * one or two B panels per A block (attention's head_dim 64) the pack, a load and a store per
+     * element, was not repaid by the few register tiles that reuse it.
+     */
+    static int DIRECT_A_MAX_N = intProp("stmae.sgemm.directn", 64);
 
     /**
      * Most floats of packed B one parallel call holds (16 MiB): all of op(B) for the model's
@@ -196,7 +212,7 @@ public final class Sgemm {
                     for (int pc = 0; pc < k; pc += KC) {
                         int kc = Math.min(KC, k - pc);
                         packA(pr.transA, pr.a, ao, pr.lda, pc, kc, ic, rows, ap, 0);
-                        macroKernel(pr, co, ic, rows, jc0, jr0, jr1, pc, kc, ap, 0, bp, pc * ncPad, mine.tile);
+                        macroKernel(pr, co, ic, rows, jc0, jr0, jr1, pc, kc, ap, 0, kc, MR, 1, bp, pc * ncPad, mine.tile);
                     }
                 }
             });
@@ -253,7 +269,7 @@ public final class Sgemm {
             for (t -= packItems; t < tasks; t = next.getAndIncrement() - packItems) {
                 int jr0 = t * perSplit, jr1 = Math.min(n, jr0 + perSplit);
                 for (int pc = 0; pc < k; pc += KC)
-                    macroKernel(pr, co, 0, m, 0, jr0, jr1, pc, Math.min(KC, k - pc), ap, pc * mPad, bp, pc * ncPad, tile);
+                    macroKernel(pr, co, 0, m, 0, jr0, jr1, pc, Math.min(KC, k - pc), ap, pc * mPad, Math.min(KC, k - pc), MR, 1, bp, pc * ncPad, tile);
             }
         });
     }
@@ -262,16 +278,19 @@ public final class Sgemm {
         return buf.length >= size ? buf : new float[size];
     }
 
-    /** C[ic:ic+mc, jc+jr0 : jc+jr1] (+)= packed A block times packed B panels jr0..jr1. */
+    /**
+     * C[ic:ic+mc, jc+jr0 : jc+jr1] (+)= A block times packed B panels jr0..jr1; row ir of the
+     * block starts at {@code apOff + ir*rowStride} (see {@link #kernel4} for the steps).
+     */
     private static void macroKernel(Problem pr, int co, int ic, int mc, int jc, int jr0, int jr1, int pc, int kc,
-                                    float[] ap, int apOff, float[] bp, int bpOff, float[] tile) {
+                                    float[] ap, int apOff, int rowStride, int stepP, int stepI, float[] bp, int bpOff, float[] tile) {
         boolean add = pr.accumulate || pc > 0;
         int ldc = pr.ldc;
         for (int jr = jr0; jr < jr1; jr += NR) {
             int nr = Math.min(NR, jr1 - jr);
             for (int ir = 0; ir < mc; ir += MR) {
                 int ci = co + (ic + ir) * ldc + jc + jr, mr = Math.min(MR, mc - ir);
-                kernel4(kc, ap, apOff + ir * kc, bp, bpOff + jr * kc, pr.c, ci, ldc, mr, nr, add, tile);
+                kernel4(kc, ap, apOff + ir * rowStride, stepP, stepI, bp, bpOff + jr * kc, pr.c, ci, ldc, mr, nr, add, tile);
             }
         }
     }
@@ -355,30 +374,32 @@ public final class Sgemm {
     }
 
     /**
-     * C[ci.., ..] (+)= packed A panel (4 x kc) times packed B panel (kc x NR); only the top-left
-     * {@code mr x nr} of the register tile is stored. One induction variable and few live
-     * integers: with a separate counter C2 ran out of general registers and spilled.
+     * C[ci.., ..] (+)= A panel (4 x kc) times packed B panel (kc x NR); only the top-left
+     * {@code mr x nr} of the register tile is stored. A(i, p) is {@code ap[ai + p*stepP + i*stepI]}:
+     * packed (MR, 1), or read in place from A (1, lda) or from A^T (lda, 1). One induction
+     * variable per operand: with a separate counter C2 ran out of general registers and spilled
+     * (the two strides cost nothing measurable: 1024^3 and the model's shapes 0.99-1.00x).
      */
-    private static void kernel4(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
+    private static void kernel4(int kc, float[] ap, int ai, int stepP, int stepI, float[] bp, int bi, float[] c, int ci, int ldc,
                                int mr, int nr, boolean add, float[] scratch) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
         FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
         FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
-        int pa = ai;
-        for (int pb = bi, end = bi + kc * NR; pb < end; pb += NR, pa += 4) {
+        int pa = ai, i2 = 2 * stepI, i3 = 3 * stepI;
+        for (int pb = bi, end = bi + kc * NR; pb < end; pb += NR, pa += stepP) {
             FloatVector b0 = FloatVector.fromArray(F, bp, pb);
             FloatVector b1 = FloatVector.fromArray(F, bp, pb + VL);
             FloatVector x = FloatVector.broadcast(F, ap[pa]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(F, ap[pa + 1]);
+            x = FloatVector.broadcast(F, ap[pa + stepI]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(F, ap[pa + 2]);
+            x = FloatVector.broadcast(F, ap[pa + i2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(F, ap[pa + 3]);
+            x = FloatVector.broadcast(F, ap[pa + i3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
