@@ -1,5 +1,6 @@
 package org.stmae.mae;
 
+import org.stmae.tensor.IntTensor;
 import org.stmae.tensor.Shapes;
 import org.stmae.tensor.Tensor;
 
@@ -15,45 +16,75 @@ public final class Patchify {
 
     /** video [N, C, T, H, W] -> [N, (T/u)(H/p)(W/p), u p p C]. */
     public static Tensor patchify(Tensor video, int p, int u) {
-        int[] s = video.shape();
-        if (s.length != 5 || s[3] % p != 0 || s[4] % p != 0 || s[2] % u != 0)
-            throw new IllegalArgumentException("patchify: video " + Shapes.str(s) + " is not [N, C, T, H, W] divisible by patch " + u + "x" + p + "x" + p);
-        Tensor out = Tensor.empty(s[0], (s[2] / u) * (s[3] / p) * (s[4] / p), u * p * p * s[1]);
-        move(out.data(), video.data(), s[0], s[1], s[2], s[3], s[4], p, u, true);
+        int[] s = checkVideo(video, p, u);
+        int l = (s[2] / u) * (s[3] / p) * (s[4] / p), dim = u * p * p * s[1];
+        Tensor out = Tensor.empty(s[0], l, dim);
+        float[] patches = out.data(), v = video.data();
+        for (int b = 0; b < s[0]; b++)
+            for (int j = 0; j < l; j++) token(patches, (b * l + j) * dim, v, b, j, s, p, u, true);
+        return out;
+    }
+
+    /**
+     * Only the patches {@code ids} [N, K] (token indices per clip), in that order: [N, K, u p p C],
+     * equal to gathering them from {@link #patchify} without cutting up the rest of the clip (the
+     * encoder sees 10 % of the tokens).
+     */
+    public static Tensor patchify(Tensor video, int p, int u, IntTensor ids) {
+        int[] s = checkVideo(video, p, u);
+        int n = ids.size(0), k = ids.size(1), l = (s[2] / u) * (s[3] / p) * (s[4] / p), dim = u * p * p * s[1];
+        if (ids.dim() != 2 || n != s[0])
+            throw new IllegalArgumentException("patchify: token ids " + Shapes.str(ids.shape()) + " are not [" + s[0] + ", K]");
+        Tensor out = Tensor.empty(n, k, dim);
+        float[] patches = out.data(), v = video.data();
+        for (int b = 0; b < n; b++)
+            for (int j = 0; j < k; j++) {
+                int id = ids.data[b * k + j];
+                if (id < 0 || id >= l) throw new IndexOutOfBoundsException("patchify: token id " + id + " outside [0, " + l + ")");
+                token(patches, (b * k + j) * dim, v, b, id, s, p, u, true);
+            }
         return out;
     }
 
     /** The exact inverse of {@link #patchify}: [N, L, u p p C] -> [N, C, T, H, W]. */
     public static Tensor unpatchify(Tensor x, int c, int t, int h, int w, int p, int u) {
         int[] s = x.shape();
-        int gt = t / u, gh = h / p, gw = w / p;
-        if (s.length != 3 || s[1] != gt * gh * gw || s[2] != u * p * p * c)
-            throw new IllegalArgumentException("unpatchify: " + Shapes.str(s) + " is not [N, " + gt * gh * gw + ", " + u * p * p * c + "]");
+        int gt = t / u, gh = h / p, gw = w / p, l = gt * gh * gw, dim = u * p * p * c;
+        if (s.length != 3 || s[1] != l || s[2] != dim)
+            throw new IllegalArgumentException("unpatchify: " + Shapes.str(s) + " is not [N, " + l + ", " + dim + "]");
         Tensor out = Tensor.empty(s[0], c, t, h, w);
-        move(x.data(), out.data(), s[0], c, t, h, w, p, u, false);
+        int[] vs = {s[0], c, t, h, w};
+        float[] patches = x.data(), v = out.data();
+        for (int b = 0; b < s[0]; b++)
+            for (int j = 0; j < l; j++) token(patches, (b * l + j) * dim, v, b, j, vs, p, u, false);
         return out;
     }
 
+    private static int[] checkVideo(Tensor video, int p, int u) {
+        int[] s = video.shape();
+        if (s.length != 5 || s[3] % p != 0 || s[4] % p != 0 || s[2] % u != 0)
+            throw new IllegalArgumentException("patchify: video " + Shapes.str(s) + " is not [N, C, T, H, W] divisible by patch " + u + "x" + p + "x" + p);
+        return s;
+    }
+
     /**
-     * Walks the patchified tensor in order (its element o = video[n, c, t, y, x] as in the class
-     * comment) and copies video -> patches ({@code toPatches}) or back. Every element of the
-     * destination is written once.
+     * Copies token {@code j} of clip {@code b} between its patch vector at {@code patches[o..]}
+     * (order as in the class comment) and the video [N, C, T, H, W] of shape {@code s}: into the
+     * patch vector ({@code toPatches}) or back. Each row segment of p pixels is one contiguous
+     * read (or write) of the video.
      */
-    private static void move(float[] patches, float[] video, int n, int c, int t, int h, int w, int p, int u, boolean toPatches) {
-        int channel = t * h * w, o = 0;
-        for (int b = 0; b < n; b++)
-            for (int ti = 0; ti < t / u; ti++)
-                for (int hi = 0; hi < h / p; hi++)
-                    for (int wi = 0; wi < w / p; wi++)
-                        for (int ui = 0; ui < u; ui++)
-                            for (int py = 0; py < p; py++) {
-                                int row = ((b * c * t + ti * u + ui) * h + hi * p + py) * w + wi * p; // channel 0, px 0
-                                for (int px = 0; px < p; px++)
-                                    for (int ch = 0, v = row + px; ch < c; ch++, v += channel, o++) {
-                                        if (toPatches) patches[o] = video[v];
-                                        else video[v] = patches[o];
-                                    }
-                            }
+    private static void token(float[] patches, int o, float[] video, int b, int j, int[] s, int p, int u, boolean toPatches) {
+        int c = s[1], t = s[2], h = s[3], w = s[4], gh = h / p, gw = w / p, channel = t * h * w;
+        int ti = j / (gh * gw), hi = j / gw % gh, wi = j % gw;
+        for (int ui = 0; ui < u; ui++)
+            for (int py = 0; py < p; py++, o += p * c) {
+                int row = ((b * c * t + ti * u + ui) * h + hi * p + py) * w + wi * p; // channel 0
+                for (int ch = 0; ch < c; ch++) {
+                    int v = row + ch * channel, q = o + ch;
+                    if (toPatches) for (int px = 0; px < p; px++) patches[q + px * c] = video[v + px];
+                    else for (int px = 0; px < p; px++) video[v + px] = patches[q + px * c];
+                }
+            }
     }
 
     /** The frames {@code index} of video [N, C, T, H, W], in that order: [N, C, index.length, H, W]. */
