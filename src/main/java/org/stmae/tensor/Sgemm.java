@@ -16,8 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Parallelism, three regimes: small problems (or one thread) run inline; a batch of at least
  * two matrices per thread (attention heads) gives one matrix per task, each packing into its
  * thread's own buffers; otherwise each matrix is split BLIS style: the workers pack all of op(B)
- * once into a shared buffer, then take small tasks (row blocks of C, and column panels when there
- * are few rows) one at a time from a counter, so that a slower core simply does fewer of them.
+ * once into a shared buffer, then take small tasks (row blocks of C, split by columns when there
+ * are few blocks) one at a time from a counter, so that a slower core simply does fewer of them.
+ * With few rows (at most 2 MC) they pack op(A) too and the tasks are column ranges through all
+ * rows ({@link #sharedColumns}). With at most 64 columns, {@link #blocked} reads A in place.
  *
  * <p>Edges: packing pads panels with zeros to whole register tiles, so the micro-kernel never has
  * a tail; a partial tile goes through a scratch tile and scalar stores.
