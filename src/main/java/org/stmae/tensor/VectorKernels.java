@@ -172,11 +172,17 @@ public final class VectorKernels {
      * interpreted forms do differ, so a run's bits would depend on JIT timing (JitIndependenceTest).
      */
     private static float addLanes(FloatVector v) {
-        float[] lanes = v.toArray();
+        // Into a per-thread scratch array: toArray() allocated 64 bytes per row reduction, most of
+        // the garbage a bench-S step left after the workspace (~10 MB a step, a young collection
+        // of tens of milliseconds every few seconds).
+        float[] lanes = LANES.get();
+        v.intoArray(lanes, 0);
         float s = lanes[0];
-        for (int i = 1; i < lanes.length; i++) s += lanes[i];
+        for (int i = 1; i < L; i++) s += lanes[i];
         return s;
     }
+
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
 
     private static FloatVector load(float[] a, int off) {
         return FloatVector.fromArray(F, a, off);
