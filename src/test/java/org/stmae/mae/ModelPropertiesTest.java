@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.stmae.autograd.NoGrad;
 import org.stmae.autograd.Parameter;
 import org.stmae.masking.Mask;
+import org.stmae.tensor.IntTensor;
 import org.stmae.tensor.Tensor;
 
 /** Properties of patchify, targets, the patch embedding and the model; seeded and replayable. */
@@ -50,6 +51,25 @@ class ModelPropertiesTest {
         Tensor x = randn(r, 2, c, t, h, w);
         Tensor back = Patchify.unpatchify(Patchify.patchify(x, p, u), c, t, h, w, p, u);
         assertArrayEquals(x.data(), back.data(), "seed " + seed);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void visibleTokenPatchifyIsRowsOfTheFullOne(long seed) {
+        Random r = new Random(seed);
+        int n = 1 + r.nextInt(3), c = 1 + r.nextInt(3), u = 1 + r.nextInt(2), p = 2 + r.nextInt(3);
+        int t = u * (1 + r.nextInt(3)), h = p * (1 + r.nextInt(3)), w = p * (1 + r.nextInt(4));
+        Tensor video = randn(r, n, c, t, h, w);
+        Tensor full = Patchify.patchify(video, p, u);
+        int l = full.size(1), dim = full.size(2), k = 1 + r.nextInt(l);
+        int[] ids = new int[n * k];
+        for (int i = 0; i < ids.length; i++) ids[i] = r.nextInt(l);
+        Tensor some = Patchify.patchify(video, p, u, new IntTensor(ids, n, k));
+        assertArrayEquals(new int[] {n, k, dim}, some.shape(), "seed " + seed);
+        for (int b = 0; b < n; b++)
+            for (int j = 0; j < k; j++)
+                for (int e = 0; e < dim; e++)
+                    assertEquals(full.data()[(b * l + ids[b * k + j]) * dim + e], some.data()[(b * k + j) * dim + e], "seed " + seed);
     }
 
     @Test
