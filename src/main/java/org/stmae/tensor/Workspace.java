@@ -36,6 +36,7 @@ public final class Workspace {
     private final long maxFloats;
     private long lentFloats, freeFloats;
     private Thread owner;
+    private boolean open;
 
     /**
      * A workspace that lends at most a quarter of the heap per step: the arrays a step has
@@ -56,6 +57,9 @@ public final class Workspace {
         if (CURRENT.get() != null) throw new IllegalStateException("Workspace.open: a workspace scope is already open on this thread");
         owner = Thread.currentThread();
         CURRENT.set(this);
+        synchronized (this) {
+            open = true;
+        }
         return new Scope();
     }
 
@@ -69,6 +73,7 @@ public final class Workspace {
      * {@code zeroed}: tensors made by {@code zeros}, not {@code empty}), a plain new one past the cap.
      */
     synchronized float[] take(Storage s, int length, boolean zeroed) {
+        if (!open) return new float[length]; // made in a scope, first used after it closed: never lent
         ArrayDeque<float[]> q = free.get(length);
         float[] a = q == null ? null : q.poll();
         if (a != null) {
@@ -115,6 +120,9 @@ public final class Workspace {
             closed = true;
             if (Thread.currentThread() != owner) throw new IllegalStateException("Workspace scope closed on another thread than opened it");
             CURRENT.remove();
+            synchronized (Workspace.this) {
+                open = false;
+            }
             recycle();
         }
     }

@@ -88,6 +88,21 @@ class WorkspaceTest {
     }
 
     @Test
+    void aTensorFirstTouchedAfterItsScopeIsNeverLent() {
+        Workspace ws = new Workspace();
+        Tensor untouched;
+        try (var s = ws.open()) {
+            untouched = Tensor.zeros(N); // no array yet
+        }
+        untouched.data()[0] = 6f; // zeros until now, and a plain array from here on
+        try (var s = ws.open()) {
+            Tensor.zeros(N).data();
+        }
+        assertEquals(6f, untouched.data()[0], "not taken back by a later scope");
+        assertEquals(N, ws.pooledFloats());
+    }
+
+    @Test
     void scopesDoNotNest() {
         Workspace ws = new Workspace();
         try (var s = ws.open()) {
