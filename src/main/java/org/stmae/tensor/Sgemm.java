@@ -198,13 +198,7 @@ public final class Sgemm {
                         packed.incrementAndGet(); // even on a throw: the others must not spin forever
                     }
                 }
-                // Every item is claimed; wait for the ones other workers are still writing. Spin
-                // briefly, then yield: on a busy machine the writer may be off its core, and
-                // spinning only kept it off longer (5.7 % of a bench-S profile, studies beside it).
-                for (int spins = 0; packed.get() < packItems; spins++) {
-                    if (spins < SPINS_BEFORE_YIELD) Thread.onSpinWait();
-                    else Thread.yield();
-                }
+                awaitPacked(packed, packItems);
                 Buffers mine = BUFFERS.get();
                 float[] ap = mine.a = grow(mine.a, mc * Math.min(KC, k));
                 // t is this worker's first claim past the packing items: a compute task.
@@ -263,17 +257,28 @@ public final class Sgemm {
                     packed.incrementAndGet();
                 }
             }
-            for (int spins = 0; packed.get() < packItems; spins++) {
-                if (spins < SPINS_BEFORE_YIELD) Thread.onSpinWait();
-                else Thread.yield();
-            }
+            awaitPacked(packed, packItems);
             float[] tile = BUFFERS.get().tile;
             for (t -= packItems; t < tasks; t = next.getAndIncrement() - packItems) {
                 int jr0 = t * perSplit, jr1 = Math.min(n, jr0 + perSplit);
-                for (int pc = 0; pc < k; pc += KC)
-                    macroKernel(pr, co, 0, m, 0, jr0, jr1, pc, Math.min(KC, k - pc), ap, pc * mPad, Math.min(KC, k - pc), MR, 1, bp, pc * ncPad, tile);
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
+                    macroKernel(pr, co, 0, m, 0, jr0, jr1, pc, kc, ap, pc * mPad, kc, MR, 1, bp, pc * ncPad, tile);
+                }
             }
         });
+    }
+
+    /**
+     * Every packing item is claimed; waits for the ones other workers are still writing. Spins
+     * briefly, then yields: on a busy machine the writer may be off its core, and spinning only
+     * kept it off longer (5.7 % of a bench-S profile, studies beside it).
+     */
+    private static void awaitPacked(AtomicInteger packed, int items) {
+        for (int spins = 0; packed.get() < items; spins++) {
+            if (spins < SPINS_BEFORE_YIELD) Thread.onSpinWait();
+            else Thread.yield();
+        }
     }
 
     private static float[] grow(float[] buf, int size) {

@@ -18,12 +18,13 @@ import java.util.Map;
  *   for (...) try (Workspace.Scope s = ws.open()) { forward; backward; optimizer step; }
  * </pre>
  *
- * Every tensor created by {@link Tensor#zeros} on the opening thread while the scope is open
- * (at least {@link #MIN_FLOATS} elements, up to the workspace's cap) takes its array from this
- * workspace, zero-filled as a fresh one would be, so results are bit for bit those without it.
- * Closing the scope takes all of them back: such a tensor must not outlive its step (parameters, optimizer moments and data
- * made outside the scope are not affected). A tensor used after that throws instead of reading
- * another step's values. Other threads (video decoding) never take from it.
+ * Every tensor created by {@link Tensor#zeros} or {@link Tensor#empty} on the opening thread
+ * while the scope is open (at least {@link #MIN_FLOATS} elements, up to the workspace's cap) takes
+ * its array from this workspace when first used: zero-filled for {@code zeros}, as a fresh one
+ * would be, so results are bit for bit those without it. Closing the scope takes all of them
+ * back: such a tensor must not outlive its step (parameters, optimizer moments and data made
+ * outside the scope are not affected). A tensor used after that throws instead of reading another
+ * step's values. Other threads (video decoding) never take from it.
  */
 public final class Workspace {
     /** Smaller arrays are cheap for the JVM (thread-local allocation); pooling them only costs bookkeeping. */
