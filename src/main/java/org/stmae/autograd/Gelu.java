@@ -10,6 +10,9 @@ public final class Gelu {
     public static Var gelu(Var x) {
         Tensor out = Tensor.empty(x.shape());
         Kernels.geluForward(x.value, out, out.size());
-        return Var.of(out, "gelu", g -> Kernels.geluBackward(g, x.value, x.gradBuffer(), g.size()), x);
+        return Var.of(out, "gelu", g -> {
+            boolean add = x.hasGrad();
+            Kernels.geluBackward(g, x.value, x.gradTarget(), g.size(), add);
+        }, x);
     }
 }

@@ -20,9 +20,12 @@ public final class LayerNorm {
         boolean grad = !NoGrad.active();
         Tensor mean = grad ? Tensor.zeros(rows) : null, rstd = grad ? Tensor.zeros(rows) : null;
         Kernels.layerNormForward(x.value, weight.value, bias.value, out, mean, rstd, rows, d, eps);
-        return Var.of(out, "layerNorm", g -> Kernels.layerNormBackward(g, x.value, weight.value, mean, rstd,
-                x.needsGrad() ? x.gradBuffer() : null,
-                weight.needsGrad() ? weight.gradBuffer() : null,
-                bias.needsGrad() ? bias.gradBuffer() : null, rows, d), x, weight, bias);
+        return Var.of(out, "layerNorm", g -> {
+            boolean addDx = x.hasGrad();
+            Kernels.layerNormBackward(g, x.value, weight.value, mean, rstd,
+                    x.needsGrad() ? x.gradTarget() : null,
+                    weight.needsGrad() ? weight.gradBuffer() : null,
+                    bias.needsGrad() ? bias.gradBuffer() : null, rows, d, addDx);
+        }, x, weight, bias);
     }
 }

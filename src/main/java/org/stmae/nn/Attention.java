@@ -1,6 +1,5 @@
 package org.stmae.nn;
 
-import org.stmae.autograd.Elementwise;
 import org.stmae.autograd.MatMul;
 import org.stmae.autograd.ShapeOps;
 import org.stmae.autograd.Softmax;
@@ -35,9 +34,10 @@ public final class Attention {
         Var b = q.bias == null ? null : ShapeOps.concat(0, q.bias, k.bias, v.bias);
         Var qkv = ShapeOps.permute(ShapeOps.reshape(MatMul.linear(x, w, b), n, s, 3, heads, headDim), 2, 0, 3, 1, 4);
         Var qh = part(qkv, 0, n, s), kh = part(qkv, 1, n, s), vh = part(qkv, 2, n, s);
-        // Logits are scaled after the q k^T product, as mae_st does (VideoMAE scales q first).
-        Var logits = Elementwise.scale(MatMul.matmul(qh, kh, false, true), scale);
-        Var out = MatMul.matmul(Softmax.softmax(logits), vh, false, false);          // [N, H, S, hd]
+        // Logits are scaled after the q k^T product, as mae_st does (VideoMAE scales q first);
+        // the softmax takes the scale, rounding the product as the separate multiply would.
+        Var attn = Softmax.softmax(MatMul.matmul(qh, kh, false, true), scale);
+        Var out = MatMul.matmul(attn, vh, false, false);                              // [N, H, S, hd]
         Var merged = ShapeOps.reshape(ShapeOps.permute(out, 0, 2, 1, 3), n, s, d);
         return proj.forward(merged);
     }

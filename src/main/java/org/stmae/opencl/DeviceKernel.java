@@ -39,15 +39,15 @@ final class DeviceKernel extends Kernel {
     static final int OP_AXPY = 4;
     /** args: 3 n; slots 0 x, 2 out. */
     static final int OP_GELU = 5;
-    /** args: 3 n; slots 0 dout, 1 x, 2 dx. */
+    /** args: 3 n, 4 accumulate; slots 0 dout, 1 x, 2 dx. */
     static final int OP_GELU_BACK = 6;
-    /** args: 3 rows, 4 d; slots 0 x, 2 out. */
+    /** args: 3 rows, 4 d; fargs: 0 scale; slots 0 x, 2 out. */
     static final int OP_SOFTMAX = 7;
-    /** args: 3 rows, 4 d; slots 0 dout, 1 y, 2 dx. */
+    /** args: 3 rows, 4 d, 5 accumulate; fargs: 0 scale; slots 0 dout, 1 y, 2 dx. */
     static final int OP_SOFTMAX_BACK = 8;
     /** args: 3 rows, 4 d, 5 save mean, 6 save rstd; fargs: 0 eps; slots 0 x, 1 w, 3 b, 2 out, 4 mean, 5 rstd. */
     static final int OP_LAYERNORM = 9;
-    /** args: 3 rows, 4 d; slots 0 dout, 1 x, 3 w, 4 mean, 5 rstd, 2 dx. */
+    /** args: 3 rows, 4 d, 5 accumulate; slots 0 dout, 1 x, 3 w, 4 mean, 5 rstd, 2 dx. */
     static final int OP_LAYERNORM_BACK_X = 10;
     /** args: 3 rows, 4 d, 5 want dw, 6 want db; slots 0 dout, 1 x, 4 mean, 5 rstd, 6 dw, 7 db. */
     static final int OP_LAYERNORM_BACK_WB = 11;
@@ -295,7 +295,9 @@ final class DeviceKernel extends Kernel {
             double cdf = 0.5 * (1.0 + erf(v * 0.7071067811865476));
             double pdf = 0.3989422804014327 * Math.exp(-0.5 * v * v);
             int dx = args[OFF + 2] + i;
-            mem[dx] = mem[dx] + (float) (mem[args[OFF] + i] * (cdf + v * pdf));
+            float g = (float) (mem[args[OFF] + i] * (cdf + v * pdf));
+            if (args[4] != 0) g = mem[dx] + g;
+            mem[dx] = g;
         }
     }
 
@@ -304,11 +306,11 @@ final class DeviceKernel extends Kernel {
         int r = getGlobalId(0), d = args[4];
         if (r < args[3]) {
             int x = args[OFF] + r * d, out = args[OFF + 2] + r * d;
-            float max = mem[x];
-            for (int j = 1; j < d; j++) max = Math.max(max, mem[x + j]);
+            float scale = fargs[0], max = mem[x] * scale;
+            for (int j = 1; j < d; j++) max = Math.max(max, mem[x + j] * scale);
             float sum = 0f;
             for (int j = 0; j < d; j++) {
-                float e = (float) Math.exp(mem[x + j] - max);
+                float e = (float) Math.exp(mem[x + j] * scale - max);
                 mem[out + j] = e;
                 sum += e;
             }
@@ -323,7 +325,11 @@ final class DeviceKernel extends Kernel {
             int dout = args[OFF] + r * d, y = args[OFF + 1] + r * d, dx = args[OFF + 2] + r * d;
             float dot = 0f;
             for (int j = 0; j < d; j++) dot += mem[dout + j] * mem[y + j];
-            for (int j = 0; j < d; j++) mem[dx + j] = mem[dx + j] + mem[y + j] * (mem[dout + j] - dot);
+            for (int j = 0; j < d; j++) {
+                float g = fargs[0] * (mem[y + j] * (mem[dout + j] - dot));
+                if (args[5] != 0) g = mem[dx + j] + g;
+                mem[dx + j] = g;
+            }
         }
     }
 
@@ -363,8 +369,9 @@ final class DeviceKernel extends Kernel {
             gMean /= d;
             gxMean /= d;
             for (int j = 0; j < d; j++) {
-                float xhat = (mem[x + j] - m) * s;
-                mem[dx + j] = mem[dx + j] + s * (mem[dout + j] * mem[w + j] - gMean - xhat * gxMean);
+                float xhat = (mem[x + j] - m) * s, g = s * (mem[dout + j] * mem[w + j] - gMean - xhat * gxMean);
+                if (args[5] != 0) g = mem[dx + j] + g;
+                mem[dx + j] = g;
             }
         }
     }

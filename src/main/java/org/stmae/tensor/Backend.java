@@ -39,16 +39,23 @@ public interface Backend {
 
     void geluForward(Tensor x, Tensor out, int n);
 
-    void geluBackward(Tensor dout, Tensor x, Tensor dx, int n);
+    /**
+     * See {@link ScalarKernels#geluBackward}. {@code accumulate}: dx += the gradient; otherwise dx
+     * is overwritten (a fresh buffer needs no zero-fill). The same flag on the other backward kernels.
+     */
+    void geluBackward(Tensor dout, Tensor x, Tensor dx, int n, boolean accumulate);
 
-    void softmaxForward(Tensor x, Tensor out, int rows, int d);
+    /** See {@link ScalarKernels#softmaxForward}: softmax(scale * x), scale > 0 (attention's head_dim^-0.5). */
+    void softmaxForward(Tensor x, Tensor out, int rows, int d, float scale);
 
-    void softmaxBackward(Tensor dout, Tensor y, Tensor dx, int rows, int d);
+    /** See {@link ScalarKernels#softmaxBackward}. */
+    void softmaxBackward(Tensor dout, Tensor y, Tensor dx, int rows, int d, float scale, boolean accumulate);
 
     void layerNormForward(Tensor x, Tensor w, Tensor b, Tensor out, Tensor mean, Tensor rstd, int rows, int d, float eps);
 
+    /** See {@link ScalarKernels#layerNormBackward}; {@code accumulateDx} as above (dw and db always accumulate). */
     void layerNormBackward(Tensor dout, Tensor x, Tensor w, Tensor mean, Tensor rstd,
-                           Tensor dx, Tensor dw, Tensor db, int rows, int d);
+                           Tensor dx, Tensor dw, Tensor db, int rows, int d, boolean accumulateDx);
 
     /** See {@link ScalarKernels#maskedSquaredError}. */
     double maskedSquaredError(Tensor pred, Tensor target, Tensor weight, int tokens, int p);

@@ -74,21 +74,21 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void geluBackward(Tensor dout, Tensor x, Tensor dx, int n) {
-        if (SCALAR) ScalarKernels.geluBackward(dout.data(), x.data(), dx.data(), n);
-        else VectorKernels.geluBackward(dout.data(), x.data(), dx.data(), n);
+    public void geluBackward(Tensor dout, Tensor x, Tensor dx, int n, boolean accumulate) {
+        if (SCALAR) ScalarKernels.geluBackward(dout.data(), x.data(), dx.data(), n, accumulate);
+        else VectorKernels.geluBackward(dout.data(), x.data(), dx.data(), n, accumulate);
     }
 
     @Override
-    public void softmaxForward(Tensor x, Tensor out, int rows, int d) {
-        if (SCALAR) ScalarKernels.softmaxForward(x.data(), out.data(), rows, d);
-        else VectorKernels.softmaxForward(x.data(), out.data(), rows, d);
+    public void softmaxForward(Tensor x, Tensor out, int rows, int d, float scale) {
+        if (SCALAR) ScalarKernels.softmaxForward(x.data(), out.data(), rows, d, scale);
+        else VectorKernels.softmaxForward(x.data(), out.data(), rows, d, scale);
     }
 
     @Override
-    public void softmaxBackward(Tensor dout, Tensor y, Tensor dx, int rows, int d) {
-        if (SCALAR) ScalarKernels.softmaxBackward(dout.data(), y.data(), dx.data(), rows, d);
-        else VectorKernels.softmaxBackward(dout.data(), y.data(), dx.data(), rows, d);
+    public void softmaxBackward(Tensor dout, Tensor y, Tensor dx, int rows, int d, float scale, boolean accumulate) {
+        if (SCALAR) ScalarKernels.softmaxBackward(dout.data(), y.data(), dx.data(), rows, d, scale, accumulate);
+        else VectorKernels.softmaxBackward(dout.data(), y.data(), dx.data(), rows, d, scale, accumulate);
     }
 
     /** The host array of an optional operand (layer norm's saved statistics and gradients). */
@@ -105,10 +105,10 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void layerNormBackward(Tensor dout, Tensor x, Tensor w, Tensor mean, Tensor rstd,
-                                  Tensor dx, Tensor dw, Tensor db, int rows, int d) {
+                                  Tensor dx, Tensor dw, Tensor db, int rows, int d, boolean accumulateDx) {
         float[] gx = hostOrNull(dx), gw = hostOrNull(dw), gb = hostOrNull(db);
-        if (SCALAR) ScalarKernels.layerNormBackward(dout.data(), x.data(), w.data(), mean.data(), rstd.data(), gx, gw, gb, rows, d);
-        else VectorKernels.layerNormBackward(dout.data(), x.data(), w.data(), mean.data(), rstd.data(), gx, gw, gb, rows, d);
+        if (SCALAR) ScalarKernels.layerNormBackward(dout.data(), x.data(), w.data(), mean.data(), rstd.data(), gx, gw, gb, rows, d, accumulateDx);
+        else VectorKernels.layerNormBackward(dout.data(), x.data(), w.data(), mean.data(), rstd.data(), gx, gw, gb, rows, d, accumulateDx);
     }
 
     @Override

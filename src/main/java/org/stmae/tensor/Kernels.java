@@ -77,16 +77,16 @@ public final class Kernels {
         backend.geluForward(x, out, n);
     }
 
-    public static void geluBackward(Tensor dout, Tensor x, Tensor dx, int n) {
-        backend.geluBackward(dout, x, dx, n);
+    public static void geluBackward(Tensor dout, Tensor x, Tensor dx, int n, boolean accumulate) {
+        backend.geluBackward(dout, x, dx, n, accumulate);
     }
 
-    public static void softmaxForward(Tensor x, Tensor out, int rows, int d) {
-        backend.softmaxForward(x, out, rows, d);
+    public static void softmaxForward(Tensor x, Tensor out, int rows, int d, float scale) {
+        backend.softmaxForward(x, out, rows, d, scale);
     }
 
-    public static void softmaxBackward(Tensor dout, Tensor y, Tensor dx, int rows, int d) {
-        backend.softmaxBackward(dout, y, dx, rows, d);
+    public static void softmaxBackward(Tensor dout, Tensor y, Tensor dx, int rows, int d, float scale, boolean accumulate) {
+        backend.softmaxBackward(dout, y, dx, rows, d, scale, accumulate);
     }
 
     public static void layerNormForward(Tensor x, Tensor w, Tensor b, Tensor out, Tensor mean, Tensor rstd, int rows, int d, float eps) {
@@ -94,8 +94,8 @@ public final class Kernels {
     }
 
     public static void layerNormBackward(Tensor dout, Tensor x, Tensor w, Tensor mean, Tensor rstd,
-                                         Tensor dx, Tensor dw, Tensor db, int rows, int d) {
-        backend.layerNormBackward(dout, x, w, mean, rstd, dx, dw, db, rows, d);
+                                         Tensor dx, Tensor dw, Tensor db, int rows, int d, boolean accumulateDx) {
+        backend.layerNormBackward(dout, x, w, mean, rstd, dx, dw, db, rows, d, accumulateDx);
     }
 
     /** See {@link ScalarKernels#maskedSquaredError}. */

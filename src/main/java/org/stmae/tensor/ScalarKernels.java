@@ -89,27 +89,35 @@ public final class ScalarKernels {
         }
     }
 
-    /** dx += dout * (Phi(x) + x * phi(x)), phi the standard normal density. */
-    public static void geluBackward(float[] dout, float[] x, float[] dx, int n) {
+    /**
+     * dx (+)= dout * (Phi(x) + x * phi(x)), phi the standard normal density: added to dx when
+     * {@code accumulate}, else written over it (as every backward kernel's flag).
+     */
+    public static void geluBackward(float[] dout, float[] x, float[] dx, int n, boolean accumulate) {
         for (int i = 0; i < n; i++) {
             double v = x[i];
             double cdf = 0.5 * (1.0 + Erf.erf(v * INV_SQRT2));
             double pdf = INV_SQRT_2PI * Math.exp(-0.5 * v * v);
-            dx[i] += (float) (dout[i] * (cdf + v * pdf));
+            float g = (float) (dout[i] * (cdf + v * pdf));
+            dx[i] = accumulate ? dx[i] + g : g;
         }
     }
 
     // ---- softmax over the last axis ----------------------------------------------------------
 
-    /** Row-wise softmax of a [rows, d] block, max-subtracted so exp never overflows. */
-    public static void softmaxForward(float[] x, float[] out, int rows, int d) {
+    /**
+     * Row-wise softmax of {@code scale * x}, x a [rows, d] block, max-subtracted so exp never
+     * overflows. The product is rounded to float first, as mae_st's separate multiply
+     * ({@code attn = (q @ k^T) * scale}, then softmax); scale 1 is a plain softmax.
+     */
+    public static void softmaxForward(float[] x, float[] out, int rows, int d, float scale) {
         for (int r = 0; r < rows; r++) {
             int o = r * d;
             float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < d; j++) max = Math.max(max, x[o + j]);
+            for (int j = 0; j < d; j++) max = Math.max(max, x[o + j] * scale);
             float sum = 0;
             for (int j = 0; j < d; j++) {
-                float e = (float) Math.exp(x[o + j] - max);
+                float e = (float) Math.exp(x[o + j] * scale - max);
                 out[o + j] = e;
                 sum += e;
             }
@@ -118,13 +126,19 @@ public final class ScalarKernels {
         }
     }
 
-    /** dx += y * (dy - sum_j dy_j y_j), with y the forward output. */
-    public static void softmaxBackward(float[] dout, float[] y, float[] dx, int rows, int d) {
+    /**
+     * dx (+)= scale * t with t = y * (dy - sum_j dy_j y_j) rounded to float (the softmax gradient,
+     * then the scale's), y the forward output of {@link #softmaxForward} with the same scale.
+     */
+    public static void softmaxBackward(float[] dout, float[] y, float[] dx, int rows, int d, float scale, boolean accumulate) {
         for (int r = 0; r < rows; r++) {
             int o = r * d;
             float dot = 0;
             for (int j = 0; j < d; j++) dot += dout[o + j] * y[o + j];
-            for (int j = 0; j < d; j++) dx[o + j] += y[o + j] * (dout[o + j] - dot);
+            for (int j = 0; j < d; j++) {
+                float t = y[o + j] * (dout[o + j] - dot);
+                dx[o + j] = accumulate ? dx[o + j] + scale * t : scale * t;
+            }
         }
     }
 
@@ -157,11 +171,11 @@ public final class ScalarKernels {
 
     /**
      * Accumulates the layer-norm gradients. With xhat = (x - mean) * rstd and g = dout * w:
-     * dx += rstd * (g - mean(g) - xhat * mean(g * xhat)); dw += dout * xhat; db += dout.
-     * dx, dw or db may be null when not needed.
+     * dx (+)= rstd * (g - mean(g) - xhat * mean(g * xhat)) (added when {@code accumulateDx});
+     * dw += dout * xhat; db += dout. dx, dw or db may be null when not needed.
      */
     public static void layerNormBackward(float[] dout, float[] x, float[] w, float[] mean, float[] rstd,
-                                         float[] dx, float[] dw, float[] db, int rows, int d) {
+                                         float[] dx, float[] dw, float[] db, int rows, int d, boolean accumulateDx) {
         for (int r = 0; r < rows; r++) {
             int o = r * d;
             float m = mean[r], s = rstd[r];
@@ -178,8 +192,8 @@ public final class ScalarKernels {
             gxMean /= d;
             if (dx != null)
                 for (int j = 0; j < d; j++) {
-                    float xhat = (x[o + j] - m) * s;
-                    dx[o + j] += s * (dout[o + j] * w[j] - gMean - xhat * gxMean);
+                    float xhat = (x[o + j] - m) * s, g = s * (dout[o + j] * w[j] - gMean - xhat * gxMean);
+                    dx[o + j] = accumulateDx ? dx[o + j] + g : g;
                 }
         }
     }

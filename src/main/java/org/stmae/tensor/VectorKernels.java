@@ -251,19 +251,27 @@ public final class VectorKernels {
         }
     }
 
-    /** dx += dout * (Phi(x) + x * phi(x)); phi(x) = exp(-x^2 / 2) / sqrt(2 pi) reuses erfc's exp. */
+    /** dx (+)= dout * (Phi(x) + x * phi(x)); phi(x) = exp(-x^2 / 2) / sqrt(2 pi) reuses erfc's exp. */
     private static final class GeluGrad implements GeluPass {
+        private final boolean accumulate;
+
+        GeluGrad(boolean accumulate) {
+            this.accumulate = accumulate;
+        }
+
         public void run(float[] x, float[] dout, float[] dx, GeluScratch s, int from, int to) {
             for (int i = from; i < to; i += L) {
                 FloatVector v = load(x, i), hv = load(s.h, i - from);
                 FloatVector cdf = hv.blend(hv.neg().add(1f), v.compare(VectorOperators.GE, 0f));
-                load(dout, i).fma(v.mul(INV_SQRT_2PI).fma(load(s.ez, i - from), cdf), load(dx, i)).intoArray(dx, i);
+                FloatVector slope = v.mul(INV_SQRT_2PI).fma(load(s.ez, i - from), cdf);
+                (accumulate ? load(dout, i).fma(slope, load(dx, i)) : load(dout, i).mul(slope)).intoArray(dx, i);
             }
         }
     }
 
     private static final GeluPass[] GELU_FORWARD = {new GaussianExp(), new HalfErfc(), new GeluOut()};
-    private static final GeluPass[] GELU_BACKWARD = {new GaussianExp(), new HalfErfc(), new GeluGrad()};
+    private static final GeluPass[] GELU_BACKWARD_ADD = {new GaussianExp(), new HalfErfc(), new GeluGrad(true)};
+    private static final GeluPass[] GELU_BACKWARD_SET = {new GaussianExp(), new HalfErfc(), new GeluGrad(false)};
 
     /** The passes block by block over the whole vectors of [0, n), split over the pool. */
     private static void gelu(GeluPass[] passes, float[] x, float[] dout, float[] out, int n) {
@@ -283,11 +291,12 @@ public final class VectorKernels {
     }
 
     /** See {@link GeluGrad}. */
-    public static void geluBackward(float[] dout, float[] x, float[] dx, int n) {
-        gelu(GELU_BACKWARD, x, dout, dx, n);
+    public static void geluBackward(float[] dout, float[] x, float[] dx, int n, boolean accumulate) {
+        gelu(accumulate ? GELU_BACKWARD_ADD : GELU_BACKWARD_SET, x, dout, dx, n);
         for (int i = F.loopBound(n); i < n; i++) { // the scalar oracle's formula
             double v = x[i], cdf = 0.5 * (1.0 + Erf.erf(v * 0.7071067811865476));
-            dx[i] += (float) (dout[i] * (cdf + v * 0.3989422804014327 * Math.exp(-0.5 * v * v)));
+            float g = (float) (dout[i] * (cdf + v * 0.3989422804014327 * Math.exp(-0.5 * v * v)));
+            dx[i] = accumulate ? dx[i] + g : g;
         }
     }
 
@@ -302,19 +311,21 @@ public final class VectorKernels {
      * See {@link ScalarKernels#softmaxForward}; rows split over the pool. Three passes (row
      * maxima, exponentials, sums and scaling), each its own lambda: with all three in one
      * compiled unit C2 ran out of inlining budget inside exp (JDK 25), as with GELU above.
+     * The scale is applied as the exponentials are taken: for scale > 0 the largest rounded
+     * product is the rounded product of the largest x, so the row maxima need no multiply.
      */
-    public static void softmaxForward(float[] x, float[] out, int rows, int d) {
+    public static void softmaxForward(float[] x, float[] out, int rows, int d, float scale) {
         float[] max = new float[rows];
         int grain = rowGrain(d), ub = F.loopBound(d);
         Parallel.forRange(rows, grain, (r0, r1) -> {
-            for (int r = r0; r < r1; r++) max[r] = max(x, r * d, d);
+            for (int r = r0; r < r1; r++) max[r] = max(x, r * d, d) * scale;
         });
         Parallel.forRange(rows, grain, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int o = r * d, j = 0;
                 FloatVector vmax = FloatVector.broadcast(F, max[r]);
-                for (; j < ub; j += L) VectorExp.exp(load(x, o + j).sub(vmax)).intoArray(out, o + j);
-                for (; j < d; j++) out[o + j] = (float) Math.exp(x[o + j] - max[r]);
+                for (; j < ub; j += L) VectorExp.exp(load(x, o + j).mul(scale).sub(vmax)).intoArray(out, o + j);
+                for (; j < d; j++) out[o + j] = (float) Math.exp(x[o + j] * scale - max[r]);
             }
         });
         Parallel.forRange(rows, grain, (r0, r1) -> {
@@ -344,15 +355,21 @@ public final class VectorKernels {
         return m;
     }
 
-    /** See {@link ScalarKernels#softmaxBackward}: dx += y * (dy - dot(dy, y)) per row. */
-    public static void softmaxBackward(float[] dout, float[] y, float[] dx, int rows, int d) {
+    /** See {@link ScalarKernels#softmaxBackward}: dx (+)= scale * y * (dy - dot(dy, y)) per row. */
+    public static void softmaxBackward(float[] dout, float[] y, float[] dx, int rows, int d, float scale, boolean accumulate) {
         Parallel.forRange(rows, rowGrain(d), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int o = r * d, j = 0, ub = F.loopBound(d);
                 float dot = dot(dout, o, y, o, d);
-                for (; j < ub; j += L)
-                    load(y, o + j).fma(load(dout, o + j).sub(dot), load(dx, o + j)).intoArray(dx, o + j);
-                for (; j < d; j++) dx[o + j] += y[o + j] * (dout[o + j] - dot);
+                FloatVector vs = FloatVector.broadcast(F, scale);
+                for (; j < ub; j += L) {
+                    FloatVector t = load(y, o + j).mul(load(dout, o + j).sub(dot));
+                    (accumulate ? t.fma(vs, load(dx, o + j)) : t.mul(vs)).intoArray(dx, o + j);
+                }
+                for (; j < d; j++) {
+                    float t = y[o + j] * (dout[o + j] - dot);
+                    dx[o + j] = accumulate ? dx[o + j] + scale * t : scale * t;
+                }
             }
         });
     }
@@ -400,16 +417,16 @@ public final class VectorKernels {
      * partials are added in block order, so results do not depend on the thread count.
      */
     public static void layerNormBackward(float[] dout, float[] x, float[] w, float[] mean, float[] rstd,
-                                         float[] dx, float[] dw, float[] db, int rows, int d) {
+                                         float[] dx, float[] dw, float[] db, int rows, int d, boolean accumulateDx) {
         int rb = rowGrain(d), blocks = (rows + rb - 1) / rb;
         if (blocks <= 1 || dw == null && db == null) {
-            Parallel.forRange(rows, rb, (r0, r1) -> layerNormBackRows(dout, x, w, mean, rstd, dx, dw, db, 0, r0, r1, d));
+            Parallel.forRange(rows, rb, (r0, r1) -> layerNormBackRows(dout, x, w, mean, rstd, dx, accumulateDx, dw, db, 0, r0, r1, d));
             return;
         }
         float[] pw = dw == null ? null : new float[blocks * d], pb = db == null ? null : new float[blocks * d];
         Parallel.forRange(blocks, 1, (k0, k1) -> {
             for (int k = k0; k < k1; k++)
-                layerNormBackRows(dout, x, w, mean, rstd, dx, pw, pb, k * d, k * rb, Math.min(rows, (k + 1) * rb), d);
+                layerNormBackRows(dout, x, w, mean, rstd, dx, accumulateDx, pw, pb, k * d, k * rb, Math.min(rows, (k + 1) * rb), d);
         });
         for (int k = 0; k < blocks; k++) {
             if (dw != null) addInto(pw, k * d, dw, 0, d);
@@ -419,7 +436,7 @@ public final class VectorKernels {
 
     // Three passes over a row (it stays in L1): the two reductions, the parameter gradients,
     // then dx; a null-check inside the reduction loop kept JDK 17's C2 from vectorizing it well.
-    private static void layerNormBackRows(float[] dout, float[] x, float[] w, float[] mean, float[] rstd, float[] dx,
+    private static void layerNormBackRows(float[] dout, float[] x, float[] w, float[] mean, float[] rstd, float[] dx, boolean accumulateDx,
                                           float[] dw, float[] db, int wo, int r0, int r1, int d) {
         int ub = F.loopBound(d);
         for (int r = r0; r < r1; r++) {
@@ -450,11 +467,11 @@ public final class VectorKernels {
             for (j = 0; j < ub; j += L) {
                 FloatVector xhat = load(x, o + j).sub(m).mul(s);
                 FloatVector t = load(dout, o + j).mul(load(w, j)).sub(gMean).sub(xhat.mul(gxMean));
-                t.fma(vs, load(dx, o + j)).intoArray(dx, o + j);
+                (accumulateDx ? t.fma(vs, load(dx, o + j)) : t.mul(vs)).intoArray(dx, o + j);
             }
             for (; j < d; j++) {
-                float xhat = (x[o + j] - m) * s;
-                dx[o + j] += s * (dout[o + j] * w[j] - gMean - xhat * gxMean);
+                float xhat = (x[o + j] - m) * s, g = s * (dout[o + j] * w[j] - gMean - xhat * gxMean);
+                dx[o + j] = accumulateDx ? dx[o + j] + g : g;
             }
         }
     }

@@ -127,7 +127,14 @@ class GradCheckTest {
             return new Tensor[] {randn(r, dim(r, 3), dim(r, 4), d), w, randn(r, d)};
         }, v -> LayerNorm.layerNorm(v[0], v[1], v[2], 1e-5f));
         add("softmax", r -> new Tensor[] {randn(r, dim(r, 3), dim(r, 4), dim(r, 7))}, v -> Softmax.softmax(v[0]));
+        add("softmax scaled", r -> new Tensor[] {randn(r, dim(r, 3), dim(r, 4), dim(r, 7))}, v -> Softmax.softmax(v[0], 0.37f));
         add("gelu", r -> new Tensor[] {randn(r, dim(r, 4), dim(r, 9))}, v -> Gelu.gelu(v[0]));
+        // One input into three backward kernels: the first gradient to arrive is written over a
+        // fresh buffer, the later ones are added to it.
+        add("gelu + softmax + layerNorm of one input", r -> {
+            int d = 1 + dim(r, 8);
+            return new Tensor[] {randn(r, dim(r, 3), d), randn(r, d), randn(r, d)};
+        }, v -> Elementwise.add(Elementwise.add(Gelu.gelu(v[0]), Softmax.softmax(v[0], 0.5f)), LayerNorm.layerNorm(v[0], v[1], v[2], 1e-5f)));
         add("maskedMse", r -> {
             int n = dim(r, 3), l = 1 + dim(r, 6), p = dim(r, 5);
             Tensor mask = Tensor.zeros(n, l);

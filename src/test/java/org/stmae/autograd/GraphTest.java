@@ -1,5 +1,6 @@
 package org.stmae.autograd;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -48,6 +49,24 @@ class GraphTest {
         }
         assertFalse(y.requiresGrad());
         assertTrue(Elementwise.mul(a, a).requiresGrad());
+    }
+
+    @Test
+    void scaledSoftmaxHasTheBitsOfAScaleThenASoftmax() {
+        // Attention relies on it: mae_st rounds (q k^T) * scale to float before its softmax.
+        java.util.Random r = new java.util.Random(7);
+        float scale = (float) Math.pow(64, -0.5);
+        Tensor x = Tensor.zeros(6, 392), seed = Tensor.zeros(6, 392);
+        for (int i = 0; i < x.size(); i++) {
+            x.data()[i] = (float) (8 * r.nextGaussian());
+            seed.data()[i] = (float) r.nextGaussian();
+        }
+        Var a = Var.leaf(x), b = Var.leaf(x.copy());
+        Var fused = Softmax.softmax(a, scale), separate = Softmax.softmax(Elementwise.scale(b, scale));
+        assertArrayEquals(separate.value.data(), fused.value.data(), "forward");
+        fused.backward(seed);
+        separate.backward(seed);
+        assertArrayEquals(b.grad().data(), a.grad().data(), "backward");
     }
 
     @Test

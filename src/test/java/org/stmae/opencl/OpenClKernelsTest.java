@@ -31,6 +31,18 @@ class OpenClKernelsTest extends OnOpenCl {
         return Tensor.of(a, a.length);
     }
 
+    /**
+     * A tensor whose device copy holds NaN, for a kernel told to overwrite it: a read of the old
+     * values would show. (The axpy reads it, so its values go up to the device.)
+     */
+    Tensor nans(int n) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, Float.NaN);
+        Tensor t = t(a);
+        ocl.axpy(1f, Tensor.zeros(n), t, n);
+        return t;
+    }
+
     static float[] rand(Random r, int n, double scale) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = (float) ((2 * r.nextFloat() - 1) * scale);
@@ -166,24 +178,29 @@ class OpenClKernelsTest extends OnOpenCl {
         ocl.geluForward(xt, gg, n);
         // The oracle's double-precision series, ported; exp in double may differ by an ulp.
         check("gelu", gw, gg.data(), rel(gw, 1, 1e-7));
-        float[] bw = d0.clone();
-        Tensor bg = t(d0.clone());
-        ScalarKernels.geluBackward(dout, x, bw, n);
-        ocl.geluBackward(t(dout), xt, bg, n);
-        check("gelu backward", bw, bg.data(), rel(bw, 1, 1e-7));
+        for (boolean acc : new boolean[] {true, false}) {
+            // overwriting: the device buffer starts as NaN, which would show through if read
+            float[] bw = d0.clone();
+            Tensor bg = acc ? t(d0.clone()) : nans(n);
+            ScalarKernels.geluBackward(dout, x, bw, n, acc);
+            ocl.geluBackward(t(dout), xt, bg, n, acc);
+            check("gelu backward accumulate=" + acc, bw, bg.data(), rel(bw, 1, 1e-7));
+        }
 
         for (int d : new int[] {1, 7, 64, 197}) {
             int rows = 13;
+            float scale = d < 64 ? 1f : 0.125f;
+            boolean acc = d % 2 == 1;
             float[] sx = rand(r, rows * d, 8), sw = new float[rows * d];
             Tensor sg = Tensor.zeros(rows * d);
-            ScalarKernels.softmaxForward(sx, sw, rows, d);
-            ocl.softmaxForward(t(sx), sg, rows, d);
+            ScalarKernels.softmaxForward(sx, sw, rows, d, scale);
+            ocl.softmaxForward(t(sx), sg, rows, d, scale);
             check("softmax d " + d, sw, sg.data(), rel(sw, 4, 1e-7));
             float[] dy = rand(r, rows * d, 1), dxw = rand(r, rows * d, 1);
-            Tensor dxg = t(dxw.clone());
-            ScalarKernels.softmaxBackward(dy, sw, dxw, rows, d);
-            ocl.softmaxBackward(t(dy), t(sw), dxg, rows, d);
-            check("softmax backward d " + d, dxw, dxg.data(), rel(dxw, 8, 4 * EPS));
+            Tensor dxg = acc ? t(dxw.clone()) : nans(rows * d);
+            ScalarKernels.softmaxBackward(dy, sw, dxw, rows, d, scale, acc);
+            ocl.softmaxBackward(t(dy), t(sw), dxg, rows, d, scale, acc);
+            check("softmax backward d " + d + " accumulate=" + acc, dxw, dxg.data(), rel(dxw, 8, 4 * EPS));
         }
     }
 
@@ -206,9 +223,10 @@ class OpenClKernelsTest extends OnOpenCl {
             check("layernorm without stats d " + d, ow, noStats.data(), rel(ow, 8, 8 * EPS));
             float[] dout = rand(r, rows * d, 1);
             float[] dxw = rand(r, rows * d, 1), dww = rand(r, d, 1), dbw = rand(r, d, 1);
-            Tensor dxg = t(dxw.clone()), dwg = t(dww.clone()), dbg = t(dbw.clone()), doutT = t(dout), mwT = t(mw), rwT = t(rw);
-            ScalarKernels.layerNormBackward(dout, x, w, mw, rw, dxw, dww, dbw, rows, d);
-            ocl.layerNormBackward(doutT, xt, wt, mwT, rwT, dxg, dwg, dbg, rows, d);
+            boolean acc = d % 2 == 1;
+            Tensor dxg = acc ? t(dxw.clone()) : nans(rows * d), dwg = t(dww.clone()), dbg = t(dbw.clone()), doutT = t(dout), mwT = t(mw), rwT = t(rw);
+            ScalarKernels.layerNormBackward(dout, x, w, mw, rw, dxw, dww, dbw, rows, d, acc);
+            ocl.layerNormBackward(doutT, xt, wt, mwT, rwT, dxg, dwg, dbg, rows, d, acc);
             // dx = rstd (g - mean g - xhat mean(g xhat)) cancels (exactly, at d = 1): the budget is
             // relative to the terms, times rstd, not to the result.
             double[] dxTol = new double[rows * d];
@@ -224,8 +242,8 @@ class OpenClKernelsTest extends OnOpenCl {
             // only the weight's gradient wanted (bias frozen), no dx
             float[] dwOnly = dww.clone();
             Tensor dwOnlyG = t(dww.clone());
-            ScalarKernels.layerNormBackward(dout, x, w, mw, rw, null, dwOnly, null, rows, d);
-            ocl.layerNormBackward(doutT, xt, wt, mwT, rwT, null, dwOnlyG, null, rows, d);
+            ScalarKernels.layerNormBackward(dout, x, w, mw, rw, null, dwOnly, null, rows, d, true);
+            ocl.layerNormBackward(doutT, xt, wt, mwT, rwT, null, dwOnlyG, null, rows, d, true);
             check("layernorm dw only d " + d, dwOnly, dwOnlyG.data(), rel(dwOnly, 8, 1e-6));
         }
     }

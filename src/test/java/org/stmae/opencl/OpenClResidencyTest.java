@@ -35,7 +35,7 @@ class OpenClResidencyTest extends OnOpenCl {
         Tensor c = Tensor.zeros(m, n), g = Tensor.zeros(m, n), s = Tensor.zeros(m, n), o = Tensor.zeros(m, n), col = Tensor.zeros(n);
         b.matmul(1, false, false, m, n, k, a, 0, k, 0, w, 0, n, 0, c, 0, n, 0, false);
         b.geluForward(c, g, m * n);
-        b.softmaxForward(g, s, m, n);
+        b.softmaxForward(g, s, m, n, 1f);
         b.binary(Binary.ADD, new int[] {m, n}, s, new int[] {m, n}, bias, new int[] {n}, o);
         b.reduceInto(o, new int[] {m, n}, col, new int[] {n});
         if (b instanceof OpenClBackend)

@@ -157,17 +157,23 @@ class VectorKernelsTest {
     void geluBackwardMatchesScalar(long seed) {
         Random r = new Random(seed);
         for (int n : geluLengths(r)) {
-            float[] x = geluInputs(r, n), dout = rand(r, n, 1), exp = rand(r, n, 1), act = exp.clone();
+            boolean acc = r.nextBoolean();
+            float[] x = geluInputs(r, n), dout = rand(r, n, 1), exp = rand(r, n, 1), act = acc ? exp.clone() : fillF(n, Float.NaN);
             double[] t = new double[n];
             // The derivative Phi + x phi to 2e-7 * (1 + |x|), times |dout|, plus the += rounding EPS * |dx|.
-            for (int i = 0; i < n; i++) t[i] = 2e-7 * (1 + Math.abs(x[i])) * Math.abs(dout[i]) + 2 * EPS * Math.abs(exp[i]);
-            ScalarKernels.geluBackward(dout, x, exp, n);
-            VectorKernels.geluBackward(dout, x, act, n);
-            check("geluBackward", exp, act, t, String.format("seed=%d n=%d", seed, n));
+            for (int i = 0; i < n; i++) t[i] = 2e-7 * (1 + Math.abs(x[i])) * Math.abs(dout[i]) + (acc ? 2 * EPS * Math.abs(exp[i]) : 0);
+            ScalarKernels.geluBackward(dout, x, exp, n, acc);
+            VectorKernels.geluBackward(dout, x, act, n, acc);
+            check("geluBackward", exp, act, t, String.format("seed=%d n=%d accumulate=%b", seed, n, acc));
         }
     }
 
     // ---- softmax -----------------------------------------------------------------------------
+
+    /** 1 (a plain softmax) or an attention scale, head_dim^-0.5 for head_dim in [16, 128]. */
+    static float scaleFor(Random r) {
+        return r.nextBoolean() ? 1f : (float) Math.pow(16 + r.nextInt(113), -0.5);
+    }
 
     static int rowsFor(Random r, int d) {
         return r.nextInt(4) == 0 ? 1 : 1 + r.nextInt(24);
@@ -181,9 +187,10 @@ class VectorKernelsTest {
         for (int k = 0; k <= ds.length; k++) {
             int d = k < ds.length ? ds[k] : 392, rows = k < ds.length ? rowsFor(r, d) : 130; // last: parallel path
             float[] x = rand(r, rows * d, 1 + 4 * r.nextDouble()), exp = new float[rows * d], act = new float[rows * d];
-            ScalarKernels.softmaxForward(x, exp, rows, d);
-            VectorKernels.softmaxForward(x, act, rows, d);
-            String ctx = String.format("seed=%d rows=%d d=%d", seed, rows, d);
+            float scale = scaleFor(r);
+            ScalarKernels.softmaxForward(x, exp, rows, d, scale);
+            VectorKernels.softmaxForward(x, act, rows, d, scale);
+            String ctx = String.format("seed=%d rows=%d d=%d scale=%s", seed, rows, d, scale);
             // 1e-6 absolute, plus the oracle's own error: its float sum of d exps is off by red(d, sum)
             // relative, which moves every output by as much relative (4.7e-6 y at d = 392).
             double[] t = new double[rows * d];
@@ -205,21 +212,23 @@ class VectorKernelsTest {
         for (int k = 0; k <= ds.length; k++) {
             int d = k < ds.length ? ds[k] : 392, rows = k < ds.length ? rowsFor(r, d) : 130;
             float[] y = new float[rows * d];
-            ScalarKernels.softmaxForward(rand(r, rows * d, 3), y, rows, d);
-            float[] dout = rand(r, rows * d, 1), exp = rand(r, rows * d, 1), act = exp.clone();
-            ScalarKernels.softmaxBackward(dout, y, exp, rows, d);
-            VectorKernels.softmaxBackward(dout, y, act, rows, d);
-            // dot(dy, y) reassociated: red(d, sum_j |dy_j y_j|), times y; plus a few EPS of the terms.
+            float scale = scaleFor(r);
+            boolean acc = r.nextBoolean();
+            ScalarKernels.softmaxForward(rand(r, rows * d, 3), y, rows, d, scale);
+            float[] dout = rand(r, rows * d, 1), exp = rand(r, rows * d, 1), act = acc ? exp.clone() : fillF(rows * d, Float.NaN);
+            // dot(dy, y) reassociated: red(d, sum_j |dy_j y_j|), times y and scale; plus a few EPS of the terms.
             double[] t = new double[rows * d];
             for (int row = 0; row < rows; row++) {
                 double s = 0;
                 for (int j = 0; j < d; j++) s += Math.abs(dout[row * d + j] * y[row * d + j]);
                 for (int j = 0; j < d; j++) {
                     int i = row * d + j;
-                    t[i] = y[i] * (red(d, s) + 4 * EPS * Math.abs(dout[i])) + 2 * EPS * Math.abs(exp[i]);
+                    t[i] = scale * y[i] * (red(d, s) + 6 * EPS * Math.abs(dout[i])) + (acc ? 2 * EPS * Math.abs(exp[i]) : 0);
                 }
             }
-            check("softmaxBackward", exp, act, t, String.format("seed=%d rows=%d d=%d", seed, rows, d));
+            ScalarKernels.softmaxBackward(dout, y, exp, rows, d, scale, acc);
+            VectorKernels.softmaxBackward(dout, y, act, rows, d, scale, acc);
+            check("softmaxBackward", exp, act, t, String.format("seed=%d rows=%d d=%d scale=%s accumulate=%b", seed, rows, d, scale, acc));
         }
     }
 
@@ -315,8 +324,9 @@ class VectorKernelsTest {
             ScalarKernels.layerNormForward(x, w, b, new float[rows * d], mean, rstd, rows, d, 1e-5f);
             float[] dout = rand(r, rows * d, 1);
             int nulls = r.nextInt(8) == 0 ? 1 + r.nextInt(3) : 0; // sometimes drop one of dx, dw, db
+            boolean acc = r.nextBoolean();
             float[] dxE = nulls == 1 ? null : rand(r, rows * d, 1), dwE = nulls == 2 ? null : rand(r, d, 1), dbE = nulls == 3 ? null : rand(r, d, 1);
-            float[] dxA = dxE == null ? null : dxE.clone(), dwA = dwE == null ? null : dwE.clone(), dbA = dbE == null ? null : dbE.clone();
+            float[] dxA = dxE == null ? null : acc ? dxE.clone() : fillF(rows * d, Float.NaN), dwA = dwE == null ? null : dwE.clone(), dbA = dbE == null ? null : dbE.clone();
             // tolerances built from the magnitudes before accumulation
             double[] tdx = new double[rows * d], tdw = new double[d], tdb = new double[d];
             for (int row = 0; row < rows; row++) {
@@ -336,7 +346,7 @@ class VectorKernelsTest {
                     // |xhat| for the second; 8 EPS of |g| + the means; all times rstd; plus the += rounding.
                     tdx[i] = rstd[row] * (red(d, sg + Math.abs(xhat) * sgx) / d
                             + 8 * EPS * (Math.abs(dout[i] * w[j]) + sg / d + Math.abs(xhat) * sgx / d))
-                            + 2 * EPS * (dxE == null ? 0 : Math.abs(dxE[i]));
+                            + 2 * EPS * (dxE == null || !acc ? 0 : Math.abs(dxE[i]));
                 }
             }
             // dw, db: sums over rows in another grouping: red(rows + 1, sum of |terms| + |initial|)
@@ -344,9 +354,9 @@ class VectorKernelsTest {
                 tdw[j] = red(rows + 1, tdw[j] + (dwE == null ? 0 : Math.abs(dwE[j])));
                 tdb[j] = red(rows + 1, tdb[j] + (dbE == null ? 0 : Math.abs(dbE[j])));
             }
-            ScalarKernels.layerNormBackward(dout, x, w, mean, rstd, dxE, dwE, dbE, rows, d);
-            VectorKernels.layerNormBackward(dout, x, w, mean, rstd, dxA, dwA, dbA, rows, d);
-            String ctx = String.format("seed=%d rows=%d d=%d nulls=%d", seed, rows, d, nulls);
+            ScalarKernels.layerNormBackward(dout, x, w, mean, rstd, dxE, dwE, dbE, rows, d, acc);
+            VectorKernels.layerNormBackward(dout, x, w, mean, rstd, dxA, dwA, dbA, rows, d, acc);
+            String ctx = String.format("seed=%d rows=%d d=%d nulls=%d accumulateDx=%b", seed, rows, d, nulls, acc);
             if (dxE != null) check("layerNormBackward dx", dxE, dxA, tdx, ctx);
             if (dwE != null) check("layerNormBackward dw", dwE, dwA, tdw, ctx);
             if (dbE != null) check("layerNormBackward db", dbE, dbA, tdb, ctx);
@@ -362,8 +372,8 @@ class VectorKernelsTest {
         ScalarKernels.layerNormForward(x, w, new float[d], new float[rows * d], mean, rstd, rows, d, 1e-5f);
         float[] dout = rand(r, rows * d, 1);
         float[] dw1 = new float[d], db1 = new float[d], dw2 = new float[d], db2 = new float[d];
-        VectorKernels.layerNormBackward(dout, x, w, mean, rstd, null, dw1, db1, rows, d);
-        VectorKernels.layerNormBackward(dout, x, w, mean, rstd, null, dw2, db2, rows, d);
+        VectorKernels.layerNormBackward(dout, x, w, mean, rstd, null, dw1, db1, rows, d, true);
+        VectorKernels.layerNormBackward(dout, x, w, mean, rstd, null, dw2, db2, rows, d, true);
         String ctx = String.format("seed=%d rows=%d d=%d", seed, rows, d);
         check("dw run-to-run", dw1, dw2, new double[d], ctx); // bitwise
         check("db run-to-run", db1, db2, new double[d], ctx);
