@@ -18,8 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  * thread's own buffers; otherwise each matrix is split BLIS style: the workers pack all of op(B)
  * once into a shared buffer, then take small tasks (row blocks of C, split by columns when there
  * are few blocks) one at a time from a counter, so that a slower core simply does fewer of them.
- * With few rows (at most 2 MC) they pack op(A) too and the tasks are column ranges through all
- * rows ({@link #sharedColumns}). With at most 64 columns, {@link #blocked} reads A in place.
+ * With few rows (at most 2 MC) the tasks are column ranges through all rows, each packing its
+ * own op(B) panels, and op(A) is read in place ({@link #sharedColumns}). With at most 64
+ * columns, {@link #blocked} reads A in place.
  *
  * <p>Edges: packing pads panels with zeros to whole register tiles, so the micro-kernel never has
  * a tail; a partial tile goes through a scratch tile and scalar stores.
@@ -161,7 +162,7 @@ public final class Sgemm {
      * KC block made the fast core wait for the slow one four times per 1024^3 call.
      */
     private static void shared(Problem pr, int z, int threads) {
-        if (pr.m <= smallM && (long) roundUp(pr.n, NR) * pr.k <= sharedBMaxFloats) {
+        if (pr.m <= smallM) {
             sharedColumns(pr, z, threads);
             return;
         }
@@ -222,22 +223,24 @@ public final class Sgemm {
     static int smallM = intProp("stmae.sgemm.smallm", 2 * MC);
 
     /**
-     * C_z for few rows (the encoder's 4 x 39 visible tokens): the pool packs all of op(A) and
-     * op(B) once, then takes column ranges of C, each through all rows. Row blocks of a few rows
-     * each (as {@link #shared} makes them, to have enough tasks) used each packed B panel for
-     * only a few register tiles, streaming op(B) from L3 for every block; here a B panel stays
-     * in L1 for all of m, and op(A) (m x KC per block) in L2.
+     * C_z for few rows (the encoder's 4 x 39 visible tokens): tasks are column ranges of C, each
+     * through all rows. A task packs its own op(B) panels, one KC block at a time, into its
+     * thread's buffer and uses them at once, from L1/L2; op(A) (m x KC per block, in L2) is read
+     * in place when untransposed, else packed once by the pool before the tasks start. Row
+     * blocks of a few rows each (as {@link #shared} makes them, to have enough tasks) used each
+     * packed B panel for only a few register tiles; a shared packed op(B) (all of it, before any
+     * task) went through L3 twice (written, then read back) and the weight's transposed pack
+     * took a quarter of the call.
      */
     private static void sharedColumns(Problem pr, int z, int threads) {
         int m = pr.m, n = pr.n, k = pr.k;
         int ao = pr.aOff + z * pr.aBatch, bo = pr.bOff + z * pr.bBatch, co = pr.cOff + z * pr.cBatch;
         int kBlocks = (k + KC - 1) / KC, mPad = roundUp(m, MR), ncPad = roundUp(n, NR), panels = ncPad / NR;
+        boolean direct = !pr.transA && m % MR == 0;
         Buffers own = BUFFERS.get();
-        float[] bp = own.b = grow(own.b, ncPad * k);
-        float[] ap = own.sharedA = grow(own.sharedA, mPad * k);
-        // Packing items: per KC block, groups of 4 B panels, then groups of 8 A panels (32 rows);
-        // block pc of B sits at pc * ncPad, of A at pc * mPad.
-        int bGroups = (panels + 3) / 4, aGroups = (mPad / MR + 7) / 8, perBlock = bGroups + aGroups, packItems = kBlocks * perBlock;
+        float[] ap = direct ? pr.a : (own.sharedA = grow(own.sharedA, mPad * k));
+        // Packing items (op(A) only): per KC block, groups of 8 A panels (32 rows); block pc at pc * mPad.
+        int aGroups = (mPad / MR + 7) / 8, packItems = direct ? 0 : kBlocks * aGroups;
         int target = TASKS_PER_THREAD * threads;
         int perSplit = (panels + Math.min(panels, target) - 1) / Math.min(panels, target) * NR;
         int tasks = (ncPad + perSplit - 1) / perSplit;
@@ -245,25 +248,23 @@ public final class Sgemm {
         Parallel.forEach(threads, w -> {
             int t = next.getAndIncrement();
             for (; t < packItems; t = next.getAndIncrement()) {
-                int pc = t / perBlock * KC, q = t % perBlock, kc = Math.min(KC, k - pc);
+                int pc = t / aGroups * KC, kc = Math.min(KC, k - pc), i0 = t % aGroups * 8 * MR, rows = Math.min(8 * MR, m - i0);
                 try {
-                    if (q < bGroups)
-                        packB(pr.transB, pr.b, bo, pr.ldb, pc, kc, 0, n, q * 4 * NR, Math.min(n, (q + 1) * 4 * NR), bp, pc * ncPad);
-                    else {
-                        int i0 = (q - bGroups) * 8 * MR, rows = Math.min(8 * MR, m - i0);
-                        packA(pr.transA, pr.a, ao, pr.lda, pc, kc, i0, rows, ap, pc * mPad + i0 * kc);
-                    }
+                    packA(pr.transA, pr.a, ao, pr.lda, pc, kc, i0, rows, ap, pc * mPad + i0 * kc);
                 } finally {
                     packed.incrementAndGet();
                 }
             }
             awaitPacked(packed, packItems);
-            float[] tile = BUFFERS.get().tile;
+            Buffers mine = BUFFERS.get();
+            float[] bp = mine.b = grow(mine.b, perSplit * Math.min(KC, k));
             for (t -= packItems; t < tasks; t = next.getAndIncrement() - packItems) {
-                int jr0 = t * perSplit, jr1 = Math.min(n, jr0 + perSplit);
+                int jr0 = t * perSplit, nc = Math.min(n, jr0 + perSplit) - jr0;
                 for (int pc = 0; pc < k; pc += KC) {
                     int kc = Math.min(KC, k - pc);
-                    macroKernel(pr, co, 0, m, 0, jr0, jr1, pc, kc, ap, pc * mPad, kc, MR, 1, bp, pc * ncPad, tile);
+                    packB(pr.transB, pr.b, bo, pr.ldb, pc, kc, jr0, nc, 0, nc, bp, 0);
+                    if (direct) macroKernel(pr, co, 0, m, jr0, 0, nc, pc, kc, pr.a, ao + pc, pr.lda, 1, pr.lda, bp, 0, mine.tile);
+                    else macroKernel(pr, co, 0, m, jr0, 0, nc, pc, kc, ap, pc * mPad, kc, MR, 1, bp, 0, mine.tile);
                 }
             }
         });
