@@ -45,11 +45,13 @@ public final class Sgemm {
     /** Columns per packed B block: KC x NC floats stay in L3. */
     static final int NC = roundUp(intProp("stmae.sgemm.nc", 2048), NR);
     /**
-     * Below this many multiply-adds (~50 us on one core) waking the pool costs more than it
-     * saves (157x64x157 took 110 us on two threads, 72 on one). Not final: tests lower it to
-     * reach the parallel paths with small shapes.
+     * Below this many multiply-adds (~20 us on one core) waking the pool costs more than it
+     * saves. Since the caller takes chunks itself (Parallel), 2 threads win from ~1.5 M up:
+     * 128^3 42 -> 26 us, 40x384x192:nt 86 -> 48, the encoder's 24 heads of 39x64x39:nt 129 ->
+     * 57; 8x(64x32x64), 1 M, lost (14-20 -> 21 us). It was 4 M before. Not final: tests
+     * lower it to reach the parallel paths with small shapes.
      */
-    static long parallelMinMacs = 1L << 22;
+    static long parallelMinMacs = 3L << 19;
 
 
     private static int intProp(String name, int dflt) {
