@@ -19,8 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  * once into a shared buffer, then take small tasks (row blocks of C, split by columns when there
  * are few blocks) one at a time from a counter, so that a slower core simply does fewer of them.
  * With few rows (at most 2 MC) the tasks are column ranges through all rows, each packing its
- * own op(B) panels, and op(A) is read in place ({@link #sharedColumns}). With at most 64
- * columns, {@link #blocked} reads A in place.
+ * own op(B) panels, and op(A) is read in place ({@link #sharedColumns}). With few columns,
+ * {@link #blocked} and the row blocks read A in place too.
  *
  * <p>Edges: packing pads panels with zeros to whole register tiles, so the micro-kernel never has
  * a tail; a partial tile goes through a scratch tile and scalar stores.
@@ -143,6 +143,16 @@ public final class Sgemm {
     static int DIRECT_A_MAX_N = intProp("stmae.sgemm.directn", 64);
 
     /**
+     * At most this many columns: the row blocks of {@link #shared} read A in place too. A packed
+     * A element serves one register tile per B panel, and with the decoder's 192 columns (6
+     * panels) the pack, a quarter of an L3 round trip per element, was not repaid. In one JVM,
+     * packed against in place (us per call, 2 threads): 1568x768x192:nt 2062 -> 1839,
+     * 768x1568x192:tn 2406 -> 2159, 1568x768x192 2100 -> 1852; with more columns no better
+     * (1568x384x1536:nt 1.00x, 1024^3 1.01x) or worse (1536x1568x384:tn 1.05x).
+     */
+    static final int SHARED_DIRECT_A_MAX_N = 8 * NR;
+
+    /**
      * Most floats of packed B one parallel call holds (16 MiB): all of op(B) for the model's
      * shapes and 1024^3, so the call forks the pool once. Not final: tests lower it to reach the
      * chunked case.
@@ -210,8 +220,13 @@ public final class Sgemm {
                     int jr0 = (t % splits) * perSplit, jr1 = Math.min(nc, jr0 + perSplit);
                     for (int pc = 0; pc < k; pc += KC) {
                         int kc = Math.min(KC, k - pc);
-                        packA(pr.transA, pr.a, ao, pr.lda, pc, kc, ic, rows, ap, 0);
-                        macroKernel(pr, co, ic, rows, jc0, jr0, jr1, pc, kc, ap, 0, kc, MR, 1, bp, pc * ncPad, mine.tile);
+                        if (n <= SHARED_DIRECT_A_MAX_N && rows % MR == 0) {
+                            if (pr.transA) macroKernel(pr, co, ic, rows, jc0, jr0, jr1, pc, kc, pr.a, ao + pc * pr.lda + ic, 1, pr.lda, 1, bp, pc * ncPad, mine.tile);
+                            else macroKernel(pr, co, ic, rows, jc0, jr0, jr1, pc, kc, pr.a, ao + ic * pr.lda + pc, pr.lda, 1, pr.lda, bp, pc * ncPad, mine.tile);
+                        } else {
+                            packA(pr.transA, pr.a, ao, pr.lda, pc, kc, ic, rows, ap, 0);
+                            macroKernel(pr, co, ic, rows, jc0, jr0, jr1, pc, kc, ap, 0, kc, MR, 1, bp, pc * ncPad, mine.tile);
+                        }
                     }
                 }
             });
