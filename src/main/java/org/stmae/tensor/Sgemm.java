@@ -136,11 +136,13 @@ public final class Sgemm {
     }
 
     /**
-     * At most this many columns: {@link #blocked} reads A in place instead of packing it. With
-     * one or two B panels per A block (attention's head_dim 64) the pack, a load and a store per
-     * element, was not repaid by the few register tiles that reuse it.
+     * At most this many columns (16 panels): {@link #blocked} reads A in place instead of packing
+     * it. A packed element serves one register tile per B panel, and the pack, a load and a
+     * store per element, was not repaid. Against 64 before, in one JVM: attention's
+     * 12x(392x64x392):nt 0.94x and 24x 0.93x (2 threads); 1 thread 0.90-0.99x on 256^3,
+     * 1568x768x192, 768x1568x192:tn, 1536x1568x384:tn, 1568x1536x384.
      */
-    static int DIRECT_A_MAX_N = intProp("stmae.sgemm.directn", 64);
+    static int DIRECT_A_MAX_N = intProp("stmae.sgemm.directn", 16 * NR);
 
     /**
      * At most this many columns: the row blocks of {@link #shared} read A in place too. A packed
