@@ -50,9 +50,13 @@ public final class TrainBench {
         };
     }
 
-    /** One measured row. */
+    /** One measured row; {@code round} counts the passes over the configs (see {@link #print}). */
     public record Result(String config, int threads, double clipsPerS, double gflops, double peakHeapMb, double stepMs,
-                         double meanStepMs, int steps) {}
+                         double meanStepMs, int steps, int round) {
+        public Result inRound(int r) {
+            return new Result(config, threads, clipsPerS, gflops, peakHeapMb, stepMs, meanStepMs, steps, r);
+        }
+    }
 
     public static Result run(Config c, int threads, int warmup, int steps) {
         return measure(c, threads, warmup, steps, null);
@@ -106,7 +110,7 @@ public final class TrainBench {
         double median = t.length % 2 == 1 ? t[t.length / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
         double mean = times.stream().mapToDouble(Double::doubleValue).average().orElse(median);
         double gflops = Flops.trainingStep(m, m.encoderMaskTokens()) * c.batch() / median / 1e9;
-        return new Result(c.name(), threads, c.batch() / median, gflops, peakHeapMb(), median * 1000, mean * 1000, steps);
+        return new Result(c.name(), threads, c.batch() / median, gflops, peakHeapMb(), median * 1000, mean * 1000, steps, 1);
     }
 
     private static void resetPeaks() {
@@ -120,24 +124,40 @@ public final class TrainBench {
         return sum / (1024.0 * 1024.0);
     }
 
-    /** Prints the rows as an aligned table or as CSV. */
+    /**
+     * Prints the rows as an aligned table or as CSV (one row per run). With bench-S and
+     * bench-S-dense the table ends with their speedup: with several rounds (the configs run in
+     * turn, round after round) the median over rounds of each round's ratio, so that both sides
+     * of a ratio ran minutes apart at most (this VM's speed drifts by 20 % over minutes).
+     */
     public static void print(List<Result> rows, boolean csv) {
         if (csv) {
-            System.out.println("config,threads,clips_per_s,gflops,peak_heap_mb,step_ms,steps,mean_step_ms");
+            System.out.println("config,threads,clips_per_s,gflops,peak_heap_mb,step_ms,steps,mean_step_ms,round");
             for (Result r : rows)
-                System.out.printf(Locale.ROOT, "%s,%d,%.3f,%.1f,%.0f,%.1f,%d,%.1f%n", r.config, r.threads, r.clipsPerS, r.gflops, r.peakHeapMb,
-                        r.stepMs, r.steps, r.meanStepMs);
+                System.out.printf(Locale.ROOT, "%s,%d,%.3f,%.1f,%.0f,%.1f,%d,%.1f,%d%n", r.config, r.threads, r.clipsPerS, r.gflops, r.peakHeapMb,
+                        r.stepMs, r.steps, r.meanStepMs, r.round);
             return;
         }
-        System.out.printf(Locale.ROOT, "%-14s %7s %10s %9s %13s %10s %10s%n", "config", "threads", "clips/s", "GFLOP/s", "peak heap MB", "step ms", "mean ms");
+        System.out.printf(Locale.ROOT, "%-14s %5s %7s %10s %9s %13s %10s %10s%n", "config", "round", "threads", "clips/s", "GFLOP/s", "peak heap MB",
+                "step ms", "mean ms");
         for (Result r : rows)
-            System.out.printf(Locale.ROOT, "%-14s %7d %10.3f %9.1f %13.0f %10.1f %10.1f%n", r.config, r.threads, r.clipsPerS, r.gflops, r.peakHeapMb,
-                    r.stepMs, r.meanStepMs);
-        if (rows.size() == 2 && rows.get(0).config.equals("bench-S") && rows.get(1).config.equals("bench-S-dense")) {
-            MaeConfig s = named("bench-S").model();
-            System.out.printf(Locale.ROOT, "sparse/dense speedup %.2fx (analytic FLOP ratio %.2fx)%n",
-                    rows.get(0).clipsPerS / rows.get(1).clipsPerS, Flops.trainingStep(s, true) / Flops.trainingStep(s, false));
+            System.out.printf(Locale.ROOT, "%-14s %5d %7d %10.3f %9.1f %13.0f %10.1f %10.1f%n", r.config, r.round, r.threads, r.clipsPerS, r.gflops,
+                    r.peakHeapMb, r.stepMs, r.meanStepMs);
+        List<Double> ratios = new ArrayList<>();
+        for (Result sparse : rows)
+            if (sparse.config.equals("bench-S"))
+                for (Result dense : rows)
+                    if (dense.config.equals("bench-S-dense") && dense.round == sparse.round) ratios.add(sparse.clipsPerS / dense.clipsPerS);
+        if (ratios.isEmpty()) return;
+        MaeConfig s = named("bench-S").model();
+        double analytic = Flops.trainingStep(s, true) / Flops.trainingStep(s, false);
+        if (ratios.size() == 1) {
+            System.out.printf(Locale.ROOT, "sparse/dense speedup %.2fx (analytic FLOP ratio %.2fx)%n", ratios.get(0), analytic);
+            return;
         }
+        double[] r = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double median = r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
+        System.out.printf(Locale.ROOT, "sparse/dense speedup %.2fx, %.2fx of the analytic FLOP ratio %.2fx (median of %d rounds, %.2f-%.2fx)%n",
+                median, median / analytic, analytic, r.length, r[0], r[r.length - 1]);
     }
-
 }

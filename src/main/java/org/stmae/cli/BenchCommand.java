@@ -38,11 +38,14 @@ final class BenchCommand implements Command, BooleanFlags {
                 "",
                 DecodeBench.USAGE,
                 "",
-                "stmae bench train [--config bench-S,bench-S-dense] [--threads N] [--steps 10] [--warmup 5] [--format table|csv] [--device D] [--profile]",
+                "stmae bench train [--config bench-S,bench-S-dense] [--threads N] [--steps 10] [--warmup 5] [--rounds 1] [--format table|csv] [--device D] [--profile]",
                 "  bench-S: 16x112x112 clips, 2x16x16 patches, ViT-S 384x12x6, decoder 192x4x3, ratio 0.9, batch 4;",
                 "  bench-S-dense: the same with mask tokens in the encoder. Median step time after warm-up;",
-                "  csv columns config,threads,clips_per_s,gflops,peak_heap_mb,step_ms,steps,mean_step_ms",
+                "  csv columns config,threads,clips_per_s,gflops,peak_heap_mb,step_ms,steps,mean_step_ms,round",
                 "  (mean_step_ms includes the steps the median skips: those with a collection or page faults)",
+                "  --rounds R        run the configs in turn R times (a fresh model each run); the table ends with the",
+                "                    median over rounds of each round's sparse/dense speedup (robust to a machine whose",
+                "                    speed drifts over minutes)",
                 "  --profile         also print the measured steps' time inside each kernel (matmuls by shape)",
                 "",
                 DeviceFlag.USAGE);
@@ -108,17 +111,18 @@ final class BenchCommand implements Command, BooleanFlags {
             throw new UsageException(e.getMessage());
         }
         int threads = args.integer("threads", org.stmae.tensor.Parallel.threads());
-        int steps = args.integer("steps", 10), warmup = args.integer("warmup", 5);
+        int steps = args.integer("steps", 10), warmup = args.integer("warmup", 5), rounds = args.integer("rounds", 1);
         boolean csv = args.choice("format", "table", "table", "csv").equals("csv");
         boolean profile = args.bool("profile");
         args.string("device", "cpu");
         args.finish();
-        if (threads < 1 || steps < 1 || warmup < 0) throw new UsageException("--threads and --steps must be >= 1, --warmup >= 0");
+        if (threads < 1 || steps < 1 || warmup < 0 || rounds < 1)
+            throw new UsageException("--threads, --steps and --rounds must be >= 1, --warmup >= 0");
         List<TrainBench.Result> rows = new ArrayList<>();
         try (DeviceFlag d = DeviceFlag.open(args)) {
-            for (TrainBench.Config c : configs) {
+            for (int round = 1; round <= rounds; round++) for (TrainBench.Config c : configs) {
                 KernelProfile p = profile ? new KernelProfile() : null;
-                TrainBench.Result r = TrainBench.run(c, threads, warmup, steps, p);
+                TrainBench.Result r = TrainBench.run(c, threads, warmup, steps, p).inRound(round);
                 rows.add(r);
                 if (p == null) continue;
                 System.out.println(c.name() + ": time inside kernels, per measured step (mean step " + String.format(Locale.ROOT, "%.1f", r.meanStepMs()) + " ms)");

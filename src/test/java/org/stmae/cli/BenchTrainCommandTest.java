@@ -15,11 +15,23 @@ class BenchTrainCommandTest {
         CliRun r = CliRun.of("bench", "train", "--config", "tiny", "--steps", "2", "--warmup", "1", "--format", "csv");
         assertEquals(0, r.rc(), r.errText());
         List<String> lines = r.out().lines().toList();
-        assertEquals("config,threads,clips_per_s,gflops,peak_heap_mb,step_ms,steps,mean_step_ms", lines.get(0));
+        assertEquals("config,threads,clips_per_s,gflops,peak_heap_mb,step_ms,steps,mean_step_ms,round", lines.get(0));
         String[] row = lines.get(1).split(",");
         assertEquals("tiny", row[0]);
-        assertEquals(8, row.length);
+        assertEquals(9, row.length);
         assertTrue(Double.parseDouble(row[5]) > 0 && Double.parseDouble(row[7]) > 0, lines.get(1));
+        assertEquals("1", row[8]);
+    }
+
+    @Test
+    void roundsRunTheConfigsInTurn() {
+        CliRun r = CliRun.of("bench", "train", "--config", "tiny", "--steps", "1", "--warmup", "0", "--rounds", "2", "--format", "csv");
+        assertEquals(0, r.rc(), r.errText());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(3, lines.size(), r.out());
+        assertTrue(lines.get(1).startsWith("tiny,") && lines.get(1).endsWith(",1"), lines.get(1));
+        assertTrue(lines.get(2).startsWith("tiny,") && lines.get(2).endsWith(",2"), lines.get(2));
+        assertNotEquals(0, CliRun.of("bench", "train", "--config", "tiny", "--rounds", "0").rc());
     }
 
     @Test
