@@ -121,9 +121,8 @@ public final class Sgemm {
                     int mc = Math.min(MC, m - ic), packFrom = ic;
                     if (n <= DIRECT_A_MAX_N && mc >= MR) {
                         // Whole 4-row panels straight from A (a partial one would read past its rows).
-                        int full = mc / MR * MR, lda = pr.lda;
-                        if (pr.transA) macroKernel(pr, co, ic, full, jc, 0, nc, pc, kc, pr.a, ao + pc * lda + ic, 1, lda, 1, bp, 0, buf.tile);
-                        else macroKernel(pr, co, ic, full, jc, 0, nc, pc, kc, pr.a, ao + ic * lda + pc, lda, 1, lda, bp, 0, buf.tile);
+                        int full = mc / MR * MR;
+                        macroKernelInPlace(pr, co, ao, ic, full, jc, 0, nc, pc, kc, bp, 0, buf.tile);
                         packFrom = ic + full;
                     }
                     int rows = ic + mc - packFrom;
@@ -223,8 +222,7 @@ public final class Sgemm {
                     for (int pc = 0; pc < k; pc += KC) {
                         int kc = Math.min(KC, k - pc);
                         if (n <= SHARED_DIRECT_A_MAX_N && rows % MR == 0) {
-                            if (pr.transA) macroKernel(pr, co, ic, rows, jc0, jr0, jr1, pc, kc, pr.a, ao + pc * pr.lda + ic, 1, pr.lda, 1, bp, pc * ncPad, mine.tile);
-                            else macroKernel(pr, co, ic, rows, jc0, jr0, jr1, pc, kc, pr.a, ao + ic * pr.lda + pc, pr.lda, 1, pr.lda, bp, pc * ncPad, mine.tile);
+                            macroKernelInPlace(pr, co, ao, ic, rows, jc0, jr0, jr1, pc, kc, bp, pc * ncPad, mine.tile);
                         } else {
                             packA(pr.transA, pr.a, ao, pr.lda, pc, kc, ic, rows, ap, 0);
                             macroKernel(pr, co, ic, rows, jc0, jr0, jr1, pc, kc, ap, 0, kc, MR, 1, bp, pc * ncPad, mine.tile);
@@ -282,7 +280,7 @@ public final class Sgemm {
                 for (int pc = 0; pc < k; pc += KC) {
                     int kc = Math.min(KC, k - pc);
                     packB(pr.transB, pr.b, bo, pr.ldb, pc, kc, jr0, nc, 0, nc, bp, 0);
-                    if (direct) macroKernel(pr, co, 0, m, jr0, 0, nc, pc, kc, pr.a, ao + pc, pr.lda, 1, pr.lda, bp, 0, mine.tile);
+                    if (direct) macroKernelInPlace(pr, co, ao, 0, m, jr0, 0, nc, pc, kc, bp, 0, mine.tile);
                     else macroKernel(pr, co, 0, m, jr0, 0, nc, pc, kc, ap, pc * mPad, kc, MR, 1, bp, 0, mine.tile);
                 }
             }
@@ -320,6 +318,14 @@ public final class Sgemm {
                 kernel4(kc, ap, apOff + ir * rowStride, stepP, stepI, bp, bpOff + jr * kc, pr.c, ci, ldc, mr, nr, add, tile);
             }
         }
+    }
+
+    /** {@link #macroKernel} with whole 4-row panels of op(A) read in place from A or A^T. */
+    private static void macroKernelInPlace(Problem pr, int co, int ao, int ic, int mc, int jc, int jr0, int jr1, int pc, int kc,
+                                           float[] bp, int bpOff, float[] tile) {
+        int lda = pr.lda;
+        if (pr.transA) macroKernel(pr, co, ic, mc, jc, jr0, jr1, pc, kc, pr.a, ao + pc * lda + ic, 1, lda, 1, bp, bpOff, tile);
+        else macroKernel(pr, co, ic, mc, jc, jr0, jr1, pc, kc, pr.a, ao + ic * lda + pc, lda, 1, lda, bp, bpOff, tile);
     }
 
     /**
