@@ -1,6 +1,7 @@
 package org.stmae.mae;
 
 import org.stmae.mae.MaeConfig.TargetNorm;
+import org.stmae.tensor.Parallel;
 import org.stmae.tensor.Tensor;
 
 /**
@@ -63,11 +64,17 @@ public final class Targets {
      * Normalises each token's vector of {@code dim} values in place. channels == 1: one mean and
      * unbiased variance per token, (v - mean) / sqrt(var + eps) (mae_st). channels == C: the
      * statistics are per channel over the interleaved (channel-fastest) values,
-     * (v - mean_c) / (sqrt(var_c) + eps) (VideoMAE). Statistics accumulate in double.
+     * (v - mean_c) / (sqrt(var_c) + eps) (VideoMAE). Statistics accumulate in double. Tokens
+     * are independent, so the pool takes them in ranges (bench-S: 1,568 tokens of 768 values, ~2 ms
+     * of a step on one thread).
      */
     static void normalise(float[] x, int tokens, int dim, int channels) {
+        Parallel.forRange(tokens, Math.max(1, 16384 / dim), (t0, t1) -> normalise(x, t0, t1, dim, channels));
+    }
+
+    private static void normalise(float[] x, int from, int to, int dim, int channels) {
         int per = dim / channels;
-        for (int t = 0; t < tokens; t++) {
+        for (int t = from; t < to; t++) {
             int o = t * dim;
             for (int c = 0; c < channels; c++) {
                 double sum = 0;
