@@ -94,7 +94,7 @@ public final class MaskedAutoencoder {
         // embedding maps each patch on its own, so embedding only the kept patches gives the
         // same tokens and skips the masked ones' share of its forward and weight gradient (90 %).
         int n = mask.batch(), l = mask.numTokens();
-        Var patches = Var.constant(Patchify.patchify(input, cfg.patchSize(), cfg.tPatchSize(), mask.idsKeep()));
+        Var patches = Var.constant(Patchify.convPatches(input, cfg.patchSize(), cfg.tPatchSize(), mask.idsKeep()));
         Var positions = IndexOps.gather(ShapeOps.expand(pos.patchTable(), n, l, cfg.embedDim()), 1, mask.idsKeep());
         Var tokens = Elementwise.add(PatchEmbedding.project(cfg, patchWeight, patchBias, patches), positions);
         return runBlocks(tokens, clsToken, pos, blocks, norm);

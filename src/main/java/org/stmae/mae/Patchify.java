@@ -17,20 +17,8 @@ public final class Patchify {
 
     /** video [N, C, T, H, W] -> [N, (T/u)(H/p)(W/p), u p p C]. */
     public static Tensor patchify(Tensor video, int p, int u) {
-        int[] s = checkVideo(video, p, u);
-        int l = (s[2] / u) * (s[3] / p) * (s[4] / p), dim = u * p * p * s[1];
-        Tensor out = Tensor.empty(s[0], l, dim);
-        float[] patches = out.data(), v = video.data();
-        // Tokens are independent copies: the pool takes them in ranges (the targets of a bench-S
-        // step are 1,568 tokens of 768 values).
-        Parallel.forRange(s[0] * l, Math.max(1, TOKEN_GRAIN / dim), (from, to) -> {
-            for (int bj = from; bj < to; bj++) token(patches, bj * dim, v, bj / l, bj % l, s, p, u, true);
-        });
-        return out;
+        return cut(video, p, u, null, false);
     }
-
-    /** Floats of patch vectors per parallel chunk. */
-    private static final int TOKEN_GRAIN = 1 << 14;
 
     /**
      * Only the patches {@code ids} [N, K] (token indices per clip), in that order: [N, K, u p p C],
@@ -38,18 +26,44 @@ public final class Patchify {
      * encoder sees 10 % of the tokens).
      */
     public static Tensor patchify(Tensor video, int p, int u, IntTensor ids) {
+        return cut(video, p, u, ids, false);
+    }
+
+    /**
+     * As {@link #patchify}, each vector in the Conv3d weight's order (channel, time-in-patch, row,
+     * column; column fastest): what the patch embedding multiplies, so that its weight
+     * [D, C, u, p, p] is used as it is stored. {@code ids} null: every token.
+     */
+    public static Tensor convPatches(Tensor video, int p, int u, IntTensor ids) {
+        return cut(video, p, u, ids, true);
+    }
+
+    /** Floats of patch vectors per parallel chunk. */
+    private static final int TOKEN_GRAIN = 1 << 14;
+
+    /**
+     * The tokens {@code ids} (null: all, in order) as patch vectors; tokens are independent
+     * copies, so the pool takes them in ranges (the targets of a bench-S step are 1,568 tokens
+     * of 768 values).
+     */
+    private static Tensor cut(Tensor video, int p, int u, IntTensor ids, boolean convOrder) {
         int[] s = checkVideo(video, p, u);
-        int n = ids.size(0), k = ids.size(1), l = (s[2] / u) * (s[3] / p) * (s[4] / p), dim = u * p * p * s[1];
-        if (ids.dim() != 2 || n != s[0])
-            throw new IllegalArgumentException("patchify: token ids " + Shapes.str(ids.shape()) + " are not [" + s[0] + ", K]");
+        int n = s[0], l = (s[2] / u) * (s[3] / p) * (s[4] / p), dim = u * p * p * s[1];
+        if (ids != null && (ids.dim() != 2 || ids.size(0) != n))
+            throw new IllegalArgumentException("patchify: token ids " + Shapes.str(ids.shape()) + " are not [" + n + ", K]");
+        int k = ids == null ? l : ids.size(1);
+        if (ids != null)
+            for (int id : ids.data)
+                if (id < 0 || id >= l) throw new IndexOutOfBoundsException("patchify: token id " + id + " outside [0, " + l + ")");
         Tensor out = Tensor.empty(n, k, dim);
         float[] patches = out.data(), v = video.data();
-        for (int b = 0; b < n; b++)
-            for (int j = 0; j < k; j++) {
-                int id = ids.data[b * k + j];
-                if (id < 0 || id >= l) throw new IndexOutOfBoundsException("patchify: token id " + id + " outside [0, " + l + ")");
-                token(patches, (b * k + j) * dim, v, b, id, s, p, u, true);
+        Parallel.forRange(n * k, Math.max(1, TOKEN_GRAIN / dim), (from, to) -> {
+            for (int bj = from; bj < to; bj++) {
+                int b = bj / k, j = ids == null ? bj % k : ids.data[bj];
+                if (convOrder) tokenConvOrder(patches, bj * dim, v, b, j, s, p, u);
+                else token(patches, bj * dim, v, b, j, s, p, u, true);
             }
+        });
         return out;
     }
 
@@ -92,6 +106,16 @@ public final class Patchify {
                     else for (int px = 0; px < p; px++) video[v + px] = patches[q + px * c];
                 }
             }
+    }
+
+    /** Token {@code j} of clip {@code b} into {@code patches[o..]} in the Conv3d order: p-pixel rows, column fastest. */
+    private static void tokenConvOrder(float[] patches, int o, float[] video, int b, int j, int[] s, int p, int u) {
+        int c = s[1], t = s[2], h = s[3], w = s[4], gh = h / p, gw = w / p;
+        int ti = j / (gh * gw), hi = j / gw % gh, wi = j % gw;
+        for (int ch = 0; ch < c; ch++)
+            for (int ui = 0; ui < u; ui++)
+                for (int py = 0; py < p; py++, o += p)
+                    System.arraycopy(video, (((b * c + ch) * t + ti * u + ui) * h + hi * p + py) * w + wi * p, patches, o, p);
     }
 
     /** The frames {@code index} of video [N, C, T, H, W], in that order: [N, C, index.length, H, W]. */

@@ -60,11 +60,13 @@ class ModelPropertiesTest {
         int n = 1 + r.nextInt(3), c = 1 + r.nextInt(3), u = 1 + r.nextInt(2), p = 2 + r.nextInt(3);
         int t = u * (1 + r.nextInt(3)), h = p * (1 + r.nextInt(3)), w = p * (1 + r.nextInt(4));
         Tensor video = randn(r, n, c, t, h, w);
-        Tensor full = Patchify.patchify(video, p, u);
+        boolean conv = r.nextBoolean(); // the embedding's (c, t, y, x) vectors, else the targets' (t, y, x, c)
+        Tensor full = conv ? Patchify.convPatches(video, p, u, null) : Patchify.patchify(video, p, u);
         int l = full.size(1), dim = full.size(2), k = 1 + r.nextInt(l);
         int[] ids = new int[n * k];
         for (int i = 0; i < ids.length; i++) ids[i] = r.nextInt(l);
-        Tensor some = Patchify.patchify(video, p, u, new IntTensor(ids, n, k));
+        IntTensor idsT = new IntTensor(ids, n, k);
+        Tensor some = conv ? Patchify.convPatches(video, p, u, idsT) : Patchify.patchify(video, p, u, idsT);
         assertArrayEquals(new int[] {n, k, dim}, some.shape(), "seed " + seed);
         for (int b = 0; b < n; b++)
             for (int j = 0; j < k; j++)
@@ -83,6 +85,9 @@ class ModelPropertiesTest {
         // token (ti=1, hi=0, wi=1) = 1*4 + 0*2 + 1 = 5; element (ui=1, py=1, px=0, c=2).
         int k = ((1 * p + 1) * p + 0) * c + 2;
         assertEquals(2 * 1000 + 3 * 100 + 1 * 10 + 2, pt.get(0, 5, k));
+        // The embedding's order is the Conv3d weight's: (c, ui, py, px), column fastest.
+        Tensor conv = Patchify.convPatches(v, p, u, null);
+        assertEquals(2 * 1000 + 3 * 100 + 1 * 10 + 2, conv.get(0, 5, ((2 * u + 1) * p + 1) * p + 0));
     }
 
     @Test
