@@ -148,7 +148,7 @@ public final class MatmulBench {
             t[r] = (System.nanoTime() - c0) * 1e-9 / inner;
         }
         Arrays.sort(t);
-        double med = samples % 2 == 1 ? t[samples / 2] : 0.5 * (t[samples / 2 - 1] + t[samples / 2]);
+        double med = Median.of(t);
         double flops = 2.0 * s.batch * rowsTimed * s.k * s.n;
         return new Row(s, kernel, threads, med * 1e3 * s.m / rowsTimed, flops / med * 1e-9, flops / t[0] * 1e-9, note);
     }

@@ -107,7 +107,7 @@ public final class TrainBench {
         }
         if (profile != null) profile.recording(false);
         double[] t = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double median = t.length % 2 == 1 ? t[t.length / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
+        double median = Median.of(t);
         double mean = times.stream().mapToDouble(Double::doubleValue).average().orElse(median);
         double gflops = Flops.trainingStep(m, m.encoderMaskTokens()) * c.batch() / median / 1e9;
         return new Result(c.name(), threads, c.batch() / median, gflops, peakHeapMb(), median * 1000, mean * 1000, steps, 1);
@@ -156,7 +156,7 @@ public final class TrainBench {
             return;
         }
         double[] r = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double median = r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
+        double median = Median.of(r);
         System.out.printf(Locale.ROOT, "sparse/dense speedup %.2fx, %.2fx of the analytic FLOP ratio %.2fx (median of %d rounds, %.2f-%.2fx)%n",
                 median, median / analytic, analytic, r.length, r[0], r[r.length - 1]);
     }
