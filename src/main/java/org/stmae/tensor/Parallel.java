@@ -122,14 +122,23 @@ public final class Parallel {
 
         /** Waits for the chunks other threads took (short: they are running), then rethrows a failure. */
         void await() {
-            for (int spins = 0; finished.get() < chunks; spins++) {
-                if (spins < SPINS_BEFORE_YIELD) Thread.onSpinWait();
-                else Thread.yield();
-            }
+            awaitCount(finished, chunks, SPINS_BEFORE_YIELD);
             Throwable e = failure.get();
             if (e instanceof RuntimeException r) throw r;
             if (e instanceof Error err) throw err;
             if (e != null) throw new RuntimeException(e);
+        }
+    }
+
+    /**
+     * Waits until {@code count} reaches {@code target}: spins {@code spinsBeforeYield} times, then
+     * yields. The other threads are working, but on a busy machine one may be off its core, and
+     * spinning only kept it off longer.
+     */
+    static void awaitCount(AtomicInteger count, int target, int spinsBeforeYield) {
+        for (int spins = 0; count.get() < target; spins++) {
+            if (spins < spinsBeforeYield) Thread.onSpinWait();
+            else Thread.yield();
         }
     }
 

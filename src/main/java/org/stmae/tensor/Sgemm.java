@@ -161,7 +161,11 @@ public final class Sgemm {
     static int sharedBMaxFloats = 1 << 22;
     /** Compute tasks per thread: enough that a slow core simply takes fewer of them. */
     static final int TASKS_PER_THREAD = intProp("stmae.sgemm.tasks", 8);
-    /** About 10-50 us of spinning: longer than packing one item takes on a core of its own. */
+    /**
+     * Once every packing item is claimed, a worker waits for those still being written: about
+     * 10-50 us of spinning, longer than packing one item takes on a core of its own, then yields
+     * (spinning on had cost 5.7 % of a bench-S profile with studies running beside it).
+     */
     private static final int SPINS_BEFORE_YIELD = 1000;
 
     /**
@@ -212,7 +216,7 @@ public final class Sgemm {
                         packed.incrementAndGet(); // even on a throw: the others must not spin forever
                     }
                 }
-                awaitPacked(packed, packItems);
+                Parallel.awaitCount(packed, packItems, SPINS_BEFORE_YIELD);
                 Buffers mine = BUFFERS.get();
                 float[] ap = mine.a = grow(mine.a, mc * Math.min(KC, k));
                 // t is this worker's first claim past the packing items: a compute task.
@@ -272,7 +276,7 @@ public final class Sgemm {
                     packed.incrementAndGet();
                 }
             }
-            awaitPacked(packed, packItems);
+            Parallel.awaitCount(packed, packItems, SPINS_BEFORE_YIELD);
             Buffers mine = BUFFERS.get();
             float[] bp = mine.b = grow(mine.b, perSplit * Math.min(KC, k));
             for (t -= packItems; t < tasks; t = next.getAndIncrement() - packItems) {
@@ -285,18 +289,6 @@ public final class Sgemm {
                 }
             }
         });
-    }
-
-    /**
-     * Every packing item is claimed; waits for the ones other workers are still writing. Spins
-     * briefly, then yields: on a busy machine the writer may be off its core, and spinning only
-     * kept it off longer (5.7 % of a bench-S profile, studies beside it).
-     */
-    private static void awaitPacked(AtomicInteger packed, int items) {
-        for (int spins = 0; packed.get() < items; spins++) {
-            if (spins < SPINS_BEFORE_YIELD) Thread.onSpinWait();
-            else Thread.yield();
-        }
     }
 
     private static float[] grow(float[] buf, int size) {
