@@ -492,7 +492,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     @Override
     public synchronized void geluBackward(Tensor dout, Tensor x, Tensor dx, int n, boolean accumulate) {
         if (n == 0) return;
-        slots(in(dout), in(x), accumulate ? in(dx) : out(dx, n == dx.size()));
+        slots(in(dout), in(x), out(dx, !accumulate && n == dx.size()));
         k.args[3] = n;
         k.args[4] = flag(accumulate);
         launch(OP_GELU_BACK, range1d(n), dx);
@@ -509,7 +509,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     @Override
     public synchronized void softmaxBackward(Tensor dout, Tensor y, Tensor dx, int rows, int d, float scale, boolean accumulate) {
         if (rows == 0 || d == 0) return;
-        slots(in(dout), in(y), accumulate ? in(dx) : out(dx, (long) rows * d == dx.size()));
+        slots(in(dout), in(y), out(dx, !accumulate && (long) rows * d == dx.size()));
         k.args[5] = flag(accumulate);
         k.fargs[0] = scale;
         rowwise(OP_SOFTMAX_BACK, rows, d, dx);
@@ -538,7 +538,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
                                                Tensor dx, Tensor dw, Tensor db, int rows, int d, boolean accumulateDx) {
         if (rows == 0) return;
         if (dx != null) {
-            slots(in(dout), in(x), accumulateDx ? in(dx) : out(dx, (long) rows * d == dx.size()), in(w), in(mean), in(rstd));
+            slots(in(dout), in(x), out(dx, !accumulateDx && (long) rows * d == dx.size()), in(w), in(mean), in(rstd));
             k.args[5] = flag(accumulateDx);
             rowwise(OP_LAYERNORM_BACK_X, rows, d, dx);
         }
