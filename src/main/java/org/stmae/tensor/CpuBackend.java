@@ -190,12 +190,14 @@ public final class CpuBackend implements Backend {
 
     @Override
     public double maskedSquaredError(Tensor pred, Tensor target, Tensor weight, int tokens, int p) {
-        return ScalarKernels.maskedSquaredError(pred.data(), target.data(), weight.data(), tokens, p);
+        if (SCALAR) return ScalarKernels.maskedSquaredError(pred.data(), target.data(), weight.data(), tokens, p);
+        return VectorKernels.maskedSquaredError(pred.data(), target.data(), weight.data(), tokens, p);
     }
 
     @Override
     public void maskedSquaredErrorBackward(double scale, Tensor pred, Tensor target, Tensor weight, Tensor dpred, int tokens, int p) {
-        ScalarKernels.maskedSquaredErrorBackward(scale, pred.data(), target.data(), weight.data(), dpred.data(), tokens, p);
+        if (SCALAR) ScalarKernels.maskedSquaredErrorBackward(scale, pred.data(), target.data(), weight.data(), dpred.data(), tokens, p);
+        else VectorKernels.maskedSquaredErrorBackward(scale, pred.data(), target.data(), weight.data(), dpred.data(), tokens, p);
     }
 
     @Override

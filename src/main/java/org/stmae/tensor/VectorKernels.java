@@ -483,6 +483,55 @@ public final class VectorKernels {
         for (; i < n; i++) dst[dOff + i] += src[so + i];
     }
 
+    // ---- masked squared error ----------------------------------------------------------------
+
+    /**
+     * See {@link ScalarKernels#maskedSquaredError}: tokens over the pool, each token's sum in
+     * double with four accumulators (not one chain: ~4x fewer cycles), the tokens' terms then
+     * added in order, so the result does not depend on the thread count.
+     */
+    public static double maskedSquaredError(float[] x, float[] y, float[] w, int tokens, int p) {
+        double[] se = new double[tokens];
+        Parallel.forRange(tokens, Math.max(1, GRAIN_STREAM / p), (t0, t1) -> {
+            for (int t = t0; t < t1; t++) if (w[t] != 0) se[t] = squaredDifference(x, y, t * p, p);
+        });
+        double total = 0;
+        for (int t = 0; t < tokens; t++) if (w[t] != 0) total += w[t] * (se[t] / p);
+        return total;
+    }
+
+    private static double squaredDifference(float[] x, float[] y, int o, int n) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            double d0 = x[o + j] - y[o + j], d1 = x[o + j + 1] - y[o + j + 1];
+            double d2 = x[o + j + 2] - y[o + j + 2], d3 = x[o + j + 3] - y[o + j + 3];
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+        }
+        for (; j < n; j++) {
+            double d = x[o + j] - y[o + j];
+            s0 += d * d;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** See {@link ScalarKernels#maskedSquaredErrorBackward}; the same operations per element, over the pool. */
+    public static void maskedSquaredErrorBackward(double scale, float[] x, float[] y, float[] w, float[] dx, int tokens, int p) {
+        Parallel.forRange(tokens, Math.max(1, GRAIN_STREAM / p), (t0, t1) -> {
+            int ub = F.loopBound(p);
+            for (int t = t0; t < t1; t++) {
+                if (w[t] == 0) continue;
+                float c = (float) (scale * w[t]);
+                int o = t * p, j = 0;
+                for (; j < ub; j += L) load(x, o + j).sub(load(y, o + j)).mul(c).add(load(dx, o + j)).intoArray(dx, o + j);
+                for (; j < p; j++) dx[o + j] += c * (x[o + j] - y[o + j]);
+            }
+        });
+    }
+
     // ---- AdamW -------------------------------------------------------------------------------
 
     /** {@link ScalarKernels#adamw}, lane by lane with the same operations (no fma), so the bits agree. */
