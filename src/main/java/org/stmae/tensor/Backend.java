@@ -68,4 +68,14 @@ public interface Backend {
 
     void adamw(Tensor w, Tensor g, Tensor m, Tensor v, int n, float shrink, float b1, float a1,
                float b2, float a2, float stepSize, float bc2, float eps);
+
+    /**
+     * One AdamW update of every parameter at once: tensor i with its own shrink and stepSize, a
+     * null gradient skipped. By default one {@link #adamw} call per tensor.
+     */
+    default void adamw(Tensor[] w, Tensor[] g, Tensor[] m, Tensor[] v, float[] shrink, float b1, float a1,
+                       float b2, float a2, float[] stepSize, float bc2, float eps) {
+        for (int i = 0; i < w.length; i++)
+            if (g[i] != null) adamw(w[i], g[i], m[i], v[i], w[i].size(), shrink[i], b1, a1, b2, a2, stepSize[i], bc2, eps);
+    }
 }

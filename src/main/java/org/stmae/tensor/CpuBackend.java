@@ -117,6 +117,27 @@ public final class CpuBackend implements Backend {
         if (SCALAR) ScalarKernels.adamw(w.data(), g.data(), m.data(), v.data(), n, shrink, b1, a1, b2, a2, stepSize, bc2, eps);
         else VectorKernels.adamw(w.data(), g.data(), m.data(), v.data(), n, shrink, b1, a1, b2, a2, stepSize, bc2, eps);
     }
+
+    @Override
+    public void adamw(Tensor[] w, Tensor[] g, Tensor[] m, Tensor[] v, float[] shrink, float b1, float a1,
+                      float b2, float a2, float[] stepSize, float bc2, float eps) {
+        if (SCALAR) {
+            Backend.super.adamw(w, g, m, v, shrink, b1, a1, b2, a2, stepSize, bc2, eps);
+            return;
+        }
+        float[][] wd = new float[w.length][], gd = new float[w.length][], md = new float[w.length][], vd = new float[w.length][];
+        int[] n = new int[w.length];
+        for (int i = 0; i < w.length; i++) {
+            if (g[i] == null) continue;
+            n[i] = w[i].size();
+            wd[i] = w[i].data();
+            gd[i] = g[i].data();
+            md[i] = m[i].data();
+            vd[i] = v[i].data();
+        }
+        VectorKernels.adamw(wd, gd, md, vd, n, shrink, b1, a1, b2, a2, stepSize, bc2, eps);
+    }
+
     @Override
     public void copy(int[] box, Tensor srcT, int srcOff, int[] srcStrides, Tensor dstT, int dstOff, int[] dstStrides, boolean accumulate) {
         float[] src = srcT.data(), dst = dstT.data();

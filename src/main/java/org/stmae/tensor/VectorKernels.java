@@ -541,6 +541,32 @@ public final class VectorKernels {
         else Parallel.forRange(n, GRAIN_STREAM, (from, to) -> adamwChunk(w, g, m, v, from, to, shrink, b1, a1, b2, a2, stepSize, bc2, eps));
     }
 
+    /**
+     * {@link #adamw} of many tensors in one pass over the pool (tensor i: n[i] values, shrink[i]
+     * and stepSize[i]; a null gradient skipped): the tensors are cut into pieces of at most
+     * GRAIN_STREAM values, and the pool takes the pieces of all of them, so small tensors cost no
+     * fork each and no thread waits at the end of every large one. bench-S's 271 tensors took
+     * 9.2 ms of a step one call each; the update is memory-bound (28 bytes a value).
+     */
+    public static void adamw(float[][] w, float[][] g, float[][] m, float[][] v, int[] n, float[] shrink, float b1, float a1,
+                             float b2, float a2, float[] stepSize, float bc2, float eps) {
+        int pieces = 0;
+        for (int i = 0; i < w.length; i++) if (g[i] != null) pieces += (n[i] + GRAIN_STREAM - 1) / GRAIN_STREAM;
+        int[] tensor = new int[pieces], from = new int[pieces];
+        for (int i = 0, p = 0; i < w.length; i++)
+            if (g[i] != null)
+                for (int f = 0; f < n[i]; f += GRAIN_STREAM, p++) {
+                    tensor[p] = i;
+                    from[p] = f;
+                }
+        Parallel.forRange(pieces, 1, (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                int i = tensor[p], to = Math.min(n[i], from[p] + GRAIN_STREAM);
+                adamwChunk(w[i], g[i], m[i], v[i], from[p], to, shrink[i], b1, a1, b2, a2, stepSize[i], bc2, eps);
+            }
+        });
+    }
+
     private static void adamwChunk(float[] w, float[] g, float[] m, float[] v, int from, int to, float shrink, float b1, float a1,
                                    float b2, float a2, float stepSize, float bc2, float eps) {
         int j = from;

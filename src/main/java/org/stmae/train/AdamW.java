@@ -64,14 +64,18 @@ public final class AdamW {
         double bc1 = 1 - Math.pow(beta1, step), bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
         float b1 = (float) beta1, b2 = (float) beta2, a1 = (float) (1 - beta1), a2 = (float) (1 - beta2);
         float bc2 = (float) bc2Sqrt, e = (float) eps;
-        for (int i = 0; i < params.size(); i++) {
+        int n = params.size();
+        Tensor[] w = new Tensor[n], g = new Tensor[n];
+        float[] stepSize = new float[n], shrink = new float[n];
+        for (int i = 0; i < n; i++) {
             Parameter p = params.get(i);
-            if (p.grad() == null) continue;
+            w[i] = p.value;
+            g[i] = p.grad();
             double lri = lr * lrScale[i];
-            float stepSize = (float) -(lri / bc1);
-            float shrink = (float) (1 - lri * (decay[i] ? weightDecay : 0));
-            Kernels.adamw(p.value, p.grad(), m[i], v[i], m[i].size(), shrink, b1, a1, b2, a2, stepSize, bc2, e);
+            stepSize[i] = (float) -(lri / bc1);
+            shrink[i] = (float) (1 - lri * (decay[i] ? weightDecay : 0));
         }
+        Kernels.adamw(w, g, m, v, shrink, b1, a1, b2, a2, stepSize, bc2, e); // all parameters in one pass
     }
 
     /** First and second moments of parameter i, to read (checkpoints): writes through them may be lost. */

@@ -28,4 +28,48 @@ class AdamWKernelTest {
         assertArrayEquals(v, v2, "seed " + seed + " n " + n);
         assertArrayEquals(w, w2, "seed " + seed + " n " + n);
     }
+
+    /**
+     * The one-pass update of many tensors (as AdamW.step makes it) equals the oracle run tensor by
+     * tensor, each with its own shrink and step size, bit for bit; a tensor without a gradient is
+     * left alone. Sizes from empty to several pieces of the pool's split.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void manyTensorsInOnePassEqualOneByOne(long seed) {
+        Random r = new Random(seed);
+        int count = 2 + r.nextInt(30);
+        Tensor[] w = new Tensor[count], g = new Tensor[count], m = new Tensor[count], v = new Tensor[count];
+        float[][] want = new float[count][], wantM = new float[count][], wantV = new float[count][];
+        float[] shrink = new float[count], step = new float[count];
+        float bc2 = (float) Math.sqrt(1 - Math.pow(0.95, 3));
+        for (int i = 0; i < count; i++) {
+            int n = r.nextInt(4) == 0 ? r.nextInt(20) : r.nextInt(200_000);
+            float[] wi = new float[n], gi = new float[n], mi = new float[n], vi = new float[n];
+            for (int j = 0; j < n; j++) {
+                wi[j] = (float) r.nextGaussian();
+                gi[j] = (float) (r.nextGaussian() * 1e-2);
+                mi[j] = (float) (r.nextGaussian() * 1e-3);
+                vi[j] = (float) Math.abs(r.nextGaussian() * 1e-6);
+            }
+            shrink[i] = r.nextBoolean() ? 1f : 1 - 1e-3f * 0.05f;
+            step[i] = (float) -(1e-3 * (1 + r.nextInt(3)) / (1 - Math.pow(0.9, 3)));
+            w[i] = Tensor.of(wi.clone(), n);
+            m[i] = Tensor.of(mi.clone(), n);
+            v[i] = Tensor.of(vi.clone(), n);
+            boolean skipped = r.nextInt(5) == 0;
+            g[i] = skipped ? null : Tensor.of(gi, n);
+            if (!skipped) ScalarKernels.adamw(wi, gi, mi, vi, n, shrink[i], 0.9f, 0.1f, 0.95f, 0.05f, step[i], bc2, 1e-8f);
+            want[i] = wi;
+            wantM[i] = mi;
+            wantV[i] = vi;
+        }
+        CpuBackend.INSTANCE.adamw(w, g, m, v, shrink, 0.9f, 0.1f, 0.95f, 0.05f, step, bc2, 1e-8f);
+        for (int i = 0; i < count; i++) {
+            String ctx = "seed " + seed + " tensor " + i + " of " + count + " n " + want[i].length;
+            assertArrayEquals(want[i], w[i].data(), ctx);
+            assertArrayEquals(wantM[i], m[i].data(), ctx);
+            assertArrayEquals(wantV[i], v[i].data(), ctx);
+        }
+    }
 }
