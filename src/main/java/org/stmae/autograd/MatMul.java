@@ -1,6 +1,7 @@
 package org.stmae.autograd;
 
 import java.util.Arrays;
+import org.stmae.tensor.Backend;
 import org.stmae.tensor.Kernels;
 import org.stmae.tensor.ScalarKernels.Binary;
 import org.stmae.tensor.Shapes;
@@ -74,19 +75,27 @@ public final class MatMul {
         if (bias != null) Kernels.binary(Binary.ADD, rowsOut, y, rowsOut, bias.value, biasShape, y);
         Var[] inputs = bias == null ? new Var[] {x, w} : new Var[] {x, w, bias};
         return Var.of(y, "linear", g -> {
+            Backend.Product dx = null, dw = null;
             if (x.needsGrad()) {
                 boolean add = x.hasGrad();
-                mm(1, false, false, rows, in, outF, g, 0, w.value, 0, x.gradTarget(), 0, add);
+                dx = product(false, false, rows, in, outF, g, w.value, x.gradTarget(), add);
             }
             if (w.needsGrad()) {
                 boolean add = w.hasGrad();
-                mm(1, true, false, outF, in, rows, g, 0, x.value, 0, w.gradTarget(), 0, add);
+                dw = product(true, false, outF, in, rows, g, x.value, w.gradTarget(), add);
             }
+            if (dx != null && dw != null) Kernels.matmuls(dx, dw); // independent: the backend may run them at once
+            else if (dx != null || dw != null) Kernels.backend().matmul(dx != null ? dx : dw);
             if (bias != null && bias.needsGrad()) Kernels.reduceInto(g, rowsOut, bias.gradBuffer(), biasShape);
         }, inputs);
     }
 
     /** Contiguous batched product C = op(A) op(B) (+ C), leading dimensions implied by the shapes. */
+    /** One dense product C (+)= op(A) op(B) of whole tensors, as {@link #mm} runs it. */
+    private static Backend.Product product(boolean tA, boolean tB, int m, int n, int k, Tensor a, Tensor b, Tensor c, boolean accumulate) {
+        return new Backend.Product(1, tA, tB, m, n, k, a, 0, tA ? m : k, 0, b, 0, tB ? k : n, 0, c, 0, n, 0, accumulate);
+    }
+
     static void mm(int batch, boolean tA, boolean tB, int m, int n, int k,
                    Tensor a, int aBatch, Tensor b, int bBatch, Tensor c, int cBatch, boolean accumulate) {
         Kernels.matmul(batch, tA, tB, m, n, k, a, 0, tA ? m : k, aBatch, b, 0, tB ? k : n, bBatch, c, 0, n, cBatch, accumulate);

@@ -32,12 +32,17 @@ public final class KernelProfile {
             long dt = System.nanoTime() - t0;
             String key = method.getName();
             long flops = 0;
-            if (key.equals("matmul")) {
-                // (batch, transA, transB, m, n, k, ...): label as batch x (M x K x N) with the transposes
+            if (key.equals("matmul") && args[0] instanceof Backend.Product x) {
+                key = "matmul " + shape(x);
+                flops = flops(x);
+            } else if (key.equals("matmul")) {
                 int batch = (int) args[0], m = (int) args[3], n = (int) args[4], k = (int) args[5];
-                String t = ((boolean) args[1] ? "t" : "n") + ((boolean) args[2] ? "t" : "n");
-                key = "matmul " + (batch > 1 ? batch + "x(" : "") + m + "x" + k + "x" + n + (batch > 1 ? ")" : "") + ":" + t;
+                key = "matmul " + shape(batch, (boolean) args[1], (boolean) args[2], m, n, k);
                 flops = 2L * batch * m * n * k;
+            } else if (key.equals("matmuls")) {
+                Backend.Product x = (Backend.Product) args[0], y = (Backend.Product) args[1];
+                key = "matmuls " + shape(x) + " + " + shape(y);
+                flops = flops(x) + flops(y);
             }
             // copy(box, ..., accumulate): label by box, "+" when accumulating
             if (key.equals("copy")) key = "copy " + Arrays.toString((int[]) args[0]) + ((boolean) args[7] ? "+" : "");
@@ -47,6 +52,19 @@ public final class KernelProfile {
             row[2] += flops;
             return r;
         });
+    }
+
+    /** batch x (M x K x N) with the transposes, e.g. 12x(392x64x392):nt. */
+    private static String shape(int batch, boolean transA, boolean transB, int m, int n, int k) {
+        return (batch > 1 ? batch + "x(" : "") + m + "x" + k + "x" + n + (batch > 1 ? ")" : "") + ":" + (transA ? "t" : "n") + (transB ? "t" : "n");
+    }
+
+    private static String shape(Backend.Product x) {
+        return shape(x.batch(), x.transA(), x.transB(), x.m(), x.n(), x.k());
+    }
+
+    private static long flops(Backend.Product x) {
+        return 2L * x.batch() * x.m() * x.n() * x.k();
     }
 
     private static Object invoke(Backend inner, Method method, Object[] args) throws Throwable {

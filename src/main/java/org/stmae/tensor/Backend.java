@@ -19,6 +19,27 @@ public interface Backend {
                 Tensor b, int bOff, int ldb, int bBatch,
                 Tensor c, int cOff, int ldc, int cBatch, boolean accumulate);
 
+    /** One product's {@link #matmul} arguments. */
+    record Product(int batch, boolean transA, boolean transB, int m, int n, int k,
+                   Tensor a, int aOff, int lda, int aBatch,
+                   Tensor b, int bOff, int ldb, int bBatch,
+                   Tensor c, int cOff, int ldc, int cBatch, boolean accumulate) {}
+
+    /**
+     * Two independent products (neither writes what the other reads), in either order or at
+     * once: a linear layer's input and weight gradients. By default one after the other.
+     */
+    default void matmuls(Product p, Product q) {
+        matmul(p);
+        matmul(q);
+    }
+
+    /** {@link #matmul} with a product's arguments. */
+    default void matmul(Product x) {
+        matmul(x.batch(), x.transA(), x.transB(), x.m(), x.n(), x.k(), x.a(), x.aOff(), x.lda(), x.aBatch(),
+                x.b(), x.bOff(), x.ldb(), x.bBatch(), x.c(), x.cOff(), x.ldc(), x.cBatch(), x.accumulate());
+    }
+
     /**
      * out = a OP b with NumPy broadcasting: a and b have shapes broadcastable to {@code outShape};
      * all three are dense row-major. {@code out} may be the same tensor as {@code a}.

@@ -38,6 +38,12 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void matmuls(Product p, Product q) {
+        if (!SCALAR && Sgemm.sideBySide(p.m(), q.m())) Parallel.both(() -> matmul(p), () -> matmul(q));
+        else Backend.super.matmuls(p, q);
+    }
+
+    @Override
     public void binary(Binary op, int[] outShape, Tensor at, int[] aShape, Tensor bt, int[] bShape, Tensor outT) {
         float[] a = at.data(), b = bt.data(), out = outT.data();
         BroadcastRuns.forEachRun(outShape, aShape, bShape, (o, ao, as, bo, bs, n) -> binaryRun(op, a, ao, as, b, bo, bs, out, o, n));

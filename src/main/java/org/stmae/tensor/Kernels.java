@@ -31,6 +31,11 @@ public final class Kernels {
         return SCALAR ? "scalar" : "vector";
     }
 
+    /** See {@link Backend#matmuls}. */
+    public static void matmuls(Backend.Product p, Backend.Product q) {
+        backend.matmuls(p, q);
+    }
+
     /** See {@link ScalarKernels#matmul} for the contract. */
     public static void matmul(int batch, boolean transA, boolean transB, int m, int n, int k,
                               Tensor a, int aOff, int lda, int aBatch,

@@ -32,6 +32,21 @@ public final class Parallel {
         return threads;
     }
 
+    /**
+     * Threads a kernel called now may use: 1 inside a parallel region (a pool worker, or a caller
+     * working on its own forRange's chunks), else {@link #threads()}.
+     */
+    public static int available() {
+        return nested() ? 1 : threads;
+    }
+
+    /** Set while a caller works on its own forRange's chunks: kernels it calls then run inline. */
+    private static final ThreadLocal<boolean[]> IN_REGION = ThreadLocal.withInitial(() -> new boolean[1]);
+
+    private static boolean nested() {
+        return ForkJoinTask.inForkJoinPool() && Thread.currentThread().getName().startsWith("stmae-kernel") || IN_REGION.get()[0];
+    }
+
     /** Changes the thread count (benchmarks compare 1 and 2 threads in one JVM). */
     public static synchronized void setThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("threads must be >= 1, got " + n);
@@ -70,7 +85,7 @@ public final class Parallel {
     /**
      * Runs {@code body} over [0, n) split into at most {@code threads * 4} chunks of at least
      * {@code grain} items. Runs inline when one thread is configured, the range is small, or the
-     * caller is already a kernel thread (nested parallelism would only add overhead).
+     * caller is already inside a parallel region (nested parallelism would only add overhead).
      *
      * <p>The caller works too: it wakes {@code threads - 1} pool workers and takes chunks from a
      * shared counter alongside them, then waits only for chunks already taken. A worker that wakes
@@ -82,15 +97,32 @@ public final class Parallel {
         if (n <= 0) return;
         int t = threads;
         int maxChunks = Math.max(1, Math.min(t * 4, n / Math.max(1, grain)));
-        if (t == 1 || maxChunks == 1 || ForkJoinTask.inForkJoinPool() && Thread.currentThread().getName().startsWith("stmae-kernel")) {
+        if (t == 1 || maxChunks == 1 || nested()) {
             body.run(0, n);
             return;
         }
         Shared job = new Shared(body, n, Math.max(grain, (n + maxChunks - 1) / maxChunks));
         ForkJoinPool p = pool();
         for (int i = 0; i < Math.min(t, job.chunks) - 1; i++) p.execute(job::work);
-        job.work();
+        boolean[] region = IN_REGION.get();
+        region[0] = true;
+        try {
+            job.work();
+        } finally {
+            region[0] = false;
+        }
         job.await();
+    }
+
+    /**
+     * Runs {@code a} and {@code b} at once, {@code a} on the caller and {@code b} on a pool worker
+     * (the caller takes {@code b} too if no worker has by then), each with the kernels it calls
+     * on its own thread. For two independent products that each split poorly over the pool.
+     */
+    public static void both(Runnable a, Runnable b) {
+        forRange(2, 1, (from, to) -> {
+            for (int i = from; i < to; i++) (i == 0 ? a : b).run();
+        });
     }
 
     /** One forRange call: chunks handed out by a counter, a count of those finished, the first failure. */

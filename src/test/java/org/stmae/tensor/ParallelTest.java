@@ -76,4 +76,52 @@ class ParallelTest {
             Parallel.setThreads(saved);
         }
     }
+
+    /**
+     * both: each side runs once; inside either, a kernel sees one thread (available() == 1) and a
+     * nested forRange runs inline on that side's thread; a failure on either side reaches the
+     * caller; with one thread configured the sides run in turn.
+     */
+    @Test
+    void bothRunsEachSideOnceWithKernelsInsideInline() {
+        int saved = Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                for (int rep = 0; rep < 50; rep++) {
+                    AtomicIntegerArray hits = new AtomicIntegerArray(2), inside = new AtomicIntegerArray(2);
+                    Thread[][] ran = new Thread[2][2];
+                    Runnable[] side = new Runnable[2];
+                    for (int s = 0; s < 2; s++) {
+                        int me = s;
+                        side[s] = () -> {
+                            hits.incrementAndGet(me);
+                            inside.set(me, Parallel.available());
+                            ran[me][0] = Thread.currentThread();
+                            Parallel.forRange(1000, 1, (from, to) -> ran[me][1] = Thread.currentThread());
+                        };
+                    }
+                    Parallel.both(side[0], side[1]);
+                    for (int s = 0; s < 2; s++) {
+                        String where = "threads=" + threads + " rep=" + rep + " side " + s;
+                        assertEquals(1, hits.get(s), where);
+                        assertEquals(1, inside.get(s), where + ": available() inside");
+                        assertSame(ran[s][0], ran[s][1], where + ": the nested forRange left its side's thread");
+                    }
+                    assertEquals(threads, Parallel.available(), "available() after both");
+                }
+                for (int bad = 0; bad < 2; bad++) {
+                    int failing = bad;
+                    Runnable ok = () -> {}, boom = () -> {
+                        throw new IllegalStateException("side " + failing);
+                    };
+                    IllegalStateException e = assertThrows(IllegalStateException.class,
+                            () -> Parallel.both(failing == 0 ? boom : ok, failing == 1 ? boom : ok));
+                    assertEquals("side " + failing, e.getMessage());
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
 }

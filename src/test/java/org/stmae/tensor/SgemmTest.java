@@ -10,6 +10,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link Sgemm#matmul} against the frozen oracle {@link ScalarKernels#matmul} on random shapes and
@@ -197,6 +198,47 @@ class SgemmTest {
             Parallel.setThreads(saved);
             Sgemm.sharedBMaxFloats = savedCap;
             Sgemm.parallelMinMacs = savedMin;
+        }
+    }
+
+    /**
+     * A linear layer's input and weight gradients through the CPU backend's matmuls, side by side
+     * on two threads where few rows make that the faster way, equal bit for bit to the two
+     * products one after the other, each split over two threads, and to one thread: the split
+     * changes which thread computes a tile, never the order of its sums. Random data (not
+     * integers): bits, not values.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void linearGradientPairSideBySideEqualsInTurn(long seed) {
+        Random r = new Random(seed);
+        int rows = 1 + r.nextInt(Sgemm.smallM), in = 1 + r.nextInt(700), out = 1 + r.nextInt(700);
+        float[] g = random(r, rows * out), x = random(r, rows * in), w = random(r, out * in);
+        float[] gx0 = random(r, rows * in), gw0 = random(r, out * in);
+        boolean accumulate = r.nextBoolean();
+        String where = String.format("seed=%d rows=%d in=%d out=%d accumulate=%b", seed, rows, in, out, accumulate);
+        int saved = Parallel.threads();
+        try {
+            float[][] want = null;
+            for (int threads : new int[] {2, 1, 2}) {
+                Parallel.setThreads(threads);
+                Tensor gx = Tensor.of(gx0.clone(), rows, in), gw = Tensor.of(gw0.clone(), out, in);
+                Backend.Product dx = new Backend.Product(1, false, false, rows, in, out, Tensor.of(g, rows, out), 0, out, 0,
+                        Tensor.of(w, out, in), 0, in, 0, gx, 0, in, 0, accumulate);
+                Backend.Product dw = new Backend.Product(1, true, false, out, in, rows, Tensor.of(g, rows, out), 0, out, 0,
+                        Tensor.of(x, rows, in), 0, in, 0, gw, 0, in, 0, accumulate);
+                if (want == null) {
+                    CpuBackend.INSTANCE.matmul(dx);
+                    CpuBackend.INSTANCE.matmul(dw);
+                    want = new float[][] {gx.data(), gw.data()};
+                } else {
+                    CpuBackend.INSTANCE.matmuls(dx, dw);
+                    assertArrayEquals(want[0], gx.data(), where + " threads=" + threads + ": input gradient");
+                    assertArrayEquals(want[1], gw.data(), where + " threads=" + threads + ": weight gradient");
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
         }
     }
 }
