@@ -242,8 +242,10 @@ public final class Sgemm {
      * one after the other, each split over both: when either has few rows (a linear layer's input
      * and weight gradients over the encoder's visible tokens), whose split ({@link
      * #sharedColumns}) leaves the threads 1.4-1.6x faster than one where 1568 rows give 1.7-1.8x.
-     * Pairs of the sparse encoder's backward, side by side against in turn: 0.88-0.95x the time;
-     * with 1568 rows 0.85-1.0x, not reliably better, so they stay split.
+     * Pairs of the sparse encoder's backward, side by side against in turn: 0.88-0.95x the time,
+     * and the bench-S step 0.943x. With 1568 rows pairs alone gave 0.85-1.0x, and whole steps no
+     * reliable difference (bench-S's decoder 1.001x; bench-S-dense 0.94x and 1.10x in two runs
+     * of 5-6 rounds), so they stay split.
      */
     static boolean sideBySide(int m1, int m2) {
         return Parallel.available() == 2 && Math.min(m1, m2) <= smallM;
