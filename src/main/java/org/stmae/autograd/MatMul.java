@@ -85,17 +85,17 @@ public final class MatMul {
                 dw = product(true, false, outF, in, rows, g, x.value, w.gradTarget(), add);
             }
             if (dx != null && dw != null) Kernels.matmuls(dx, dw); // independent: the backend may run them at once
-            else if (dx != null || dw != null) Kernels.backend().matmul(dx != null ? dx : dw);
+            else if (dx != null || dw != null) Kernels.matmul(dx != null ? dx : dw);
             if (bias != null && bias.needsGrad()) Kernels.reduceInto(g, rowsOut, bias.gradBuffer(), biasShape);
         }, inputs);
     }
 
-    /** Contiguous batched product C = op(A) op(B) (+ C), leading dimensions implied by the shapes. */
-    /** One dense product C (+)= op(A) op(B) of whole tensors, as {@link #mm} runs it. */
+    /** One dense product C (+)= op(A) op(B) of whole tensors, leading dimensions as {@link #mm} implies them. */
     private static Backend.Product product(boolean tA, boolean tB, int m, int n, int k, Tensor a, Tensor b, Tensor c, boolean accumulate) {
         return new Backend.Product(1, tA, tB, m, n, k, a, 0, tA ? m : k, 0, b, 0, tB ? k : n, 0, c, 0, n, 0, accumulate);
     }
 
+    /** Contiguous batched product C = op(A) op(B) (+ C), leading dimensions implied by the shapes. */
     static void mm(int batch, boolean tA, boolean tB, int m, int n, int k,
                    Tensor a, int aBatch, Tensor b, int bBatch, Tensor c, int cBatch, boolean accumulate) {
         Kernels.matmul(batch, tA, tB, m, n, k, a, 0, tA ? m : k, aBatch, b, 0, tB ? k : n, bBatch, c, 0, n, cBatch, accumulate);

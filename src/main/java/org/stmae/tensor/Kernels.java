@@ -31,6 +31,11 @@ public final class Kernels {
         return SCALAR ? "scalar" : "vector";
     }
 
+    /** See {@link Backend#matmul(Backend.Product)}. */
+    public static void matmul(Backend.Product p) {
+        backend.matmul(p);
+    }
+
     /** See {@link Backend#matmuls}. */
     public static void matmuls(Backend.Product p, Backend.Product q) {
         backend.matmuls(p, q);

@@ -115,9 +115,9 @@ public final class Parallel {
     }
 
     /**
-     * Runs {@code a} and {@code b} at once, {@code a} on the caller and {@code b} on a pool worker
-     * (the caller takes {@code b} too if no worker has by then), each with the kernels it calls
-     * on its own thread. For two independent products that each split poorly over the pool.
+     * Runs {@code a} and {@code b} at once, one on the caller and the other on a pool worker (the
+     * caller takes both if no worker has woken by then), each with the kernels it calls on its own
+     * thread. For two independent products that each split poorly over the pool.
      */
     public static void both(Runnable a, Runnable b) {
         forRange(2, 1, (from, to) -> {
