@@ -78,86 +78,39 @@ public final class TrainBench {
 
     private static Result measure(Config c, int threads, int warmup, int steps, KernelProfile profile) {
         Parallel.setThreads(threads);
-        Stepper s = new Stepper(c);
+        MaskedAutoencoder model = Init.create(c.model(), 0);
+        List<Parameter> params = model.params.all();
+        Set<String> noDecay = new HashSet<>();
+        for (Parameter p : params) if (AdamW.isNoDecay(p)) noDecay.add(p.name);
+        AdamW opt = new AdamW(params, noDecay, 0.9, 0.95, 1e-8, 0.05);
+        Random rng = new Random(0);
+        MaeConfig m = c.model();
+        Tensor x = Tensor.zeros(c.batch(), m.inChans(), m.numFrames(), m.imgSize(), m.imgSize());
+        float[] v = x.data();
+        for (int i = 0; i < v.length; i++) v[i] = (float) rng.nextGaussian();
+        MaskingStrategy masking = MaskedAutoencoder.masking(m);
         List<Double> times = new ArrayList<>();
+        Workspace workspace = new Workspace();
         for (int i = 0; i < warmup + steps; i++) {
             if (i == warmup) {
                 resetPeaks();
                 if (profile != null) profile.recording(true);
             }
-            double t = s.step();
-            if (i >= warmup) times.add(t);
+            long t0 = System.nanoTime();
+            try (Workspace.Scope step = workspace.open()) {
+                var out = model.forward(x, masking.sample(rng, c.batch()));
+                out.loss().backward();
+                opt.step(1e-4);
+                model.params.zeroGrad();
+            }
+            if (i >= warmup) times.add((System.nanoTime() - t0) / 1e9);
         }
         if (profile != null) profile.recording(false);
         double[] t = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double median = Median.of(t);
         double mean = times.stream().mapToDouble(Double::doubleValue).average().orElse(median);
-        return new Result(c.name(), threads, c.batch() / median, s.flops / median / 1e9, peakHeapMb(), median * 1000, mean * 1000, steps, 1);
-    }
-
-    /**
-     * The configs' steps in turn, one step of each per round, on models built once (all held at
-     * once): round r's steps ran seconds apart, so a ratio within a round sees one machine speed
-     * even where the speed drifts by 20 % over minutes. One row per config and round (steps 1);
-     * the peak heap is the process's, all models together.
-     */
-    public static List<Result> interleaved(List<Config> configs, int threads, int warmup, int steps) {
-        Parallel.setThreads(threads);
-        List<Stepper> steppers = new ArrayList<>();
-        for (Config c : configs) steppers.add(new Stepper(c));
-        for (int i = 0; i < warmup; i++) for (Stepper s : steppers) s.step();
-        resetPeaks();
-        double[][] t = new double[steps][steppers.size()];
-        for (int i = 0; i < steps; i++) for (int k = 0; k < steppers.size(); k++) t[i][k] = steppers.get(k).step();
-        double peak = peakHeapMb();
-        List<Result> rows = new ArrayList<>();
-        for (int i = 0; i < steps; i++)
-            for (int k = 0; k < steppers.size(); k++) {
-                Stepper s = steppers.get(k);
-                rows.add(new Result(s.config.name(), threads, s.config.batch() / t[i][k], s.flops / t[i][k] / 1e9, peak,
-                        t[i][k] * 1000, t[i][k] * 1000, 1, i + 1));
-            }
-        return rows;
-    }
-
-    /** One config's model, optimizer, synthetic clips and workspace, taking timed training steps. */
-    private static final class Stepper {
-        final Config config;
-        final MaskedAutoencoder model;
-        final AdamW opt;
-        final Tensor x;
-        final MaskingStrategy masking;
-        final Random rng = new Random(0);
-        final Workspace workspace = new Workspace();
-        /** FLOPs of one step (the batch). */
-        final double flops;
-
-        Stepper(Config c) {
-            config = c;
-            model = Init.create(c.model(), 0);
-            List<Parameter> params = model.params.all();
-            Set<String> noDecay = new HashSet<>();
-            for (Parameter p : params) if (AdamW.isNoDecay(p)) noDecay.add(p.name);
-            opt = new AdamW(params, noDecay, 0.9, 0.95, 1e-8, 0.05);
-            MaeConfig m = c.model();
-            x = Tensor.zeros(c.batch(), m.inChans(), m.numFrames(), m.imgSize(), m.imgSize());
-            float[] v = x.data();
-            for (int i = 0; i < v.length; i++) v[i] = (float) rng.nextGaussian();
-            masking = MaskedAutoencoder.masking(m);
-            flops = Flops.trainingStep(m, m.encoderMaskTokens()) * c.batch();
-        }
-
-        /** One step (forward, backward, AdamW); its wall time in seconds. */
-        double step() {
-            long t0 = System.nanoTime();
-            try (Workspace.Scope step = workspace.open()) {
-                var out = model.forward(x, masking.sample(rng, config.batch()));
-                out.loss().backward();
-                opt.step(1e-4);
-                model.params.zeroGrad();
-            }
-            return (System.nanoTime() - t0) / 1e9;
-        }
+        double gflops = Flops.trainingStep(m, m.encoderMaskTokens()) * c.batch() / median / 1e9;
+        return new Result(c.name(), threads, c.batch() / median, gflops, peakHeapMb(), median * 1000, mean * 1000, steps, 1);
     }
 
     private static void resetPeaks() {

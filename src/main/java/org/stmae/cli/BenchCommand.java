@@ -13,7 +13,7 @@ final class BenchCommand implements Command, BooleanFlags {
     public String name() { return "bench"; }
 
     @Override
-    public String[] booleanFlags() { return new String[] {"profile", "interleave"}; }
+    public String[] booleanFlags() { return new String[] {"profile"}; }
 
     public String summary() { return "benchmarks: matmul, decode, train"; }
 
@@ -38,7 +38,7 @@ final class BenchCommand implements Command, BooleanFlags {
                 "",
                 DecodeBench.USAGE,
                 "",
-                "stmae bench train [--config bench-S,bench-S-dense] [--threads N] [--steps 10] [--warmup 5] [--rounds 1 | --interleave] [--format table|csv] [--device D] [--profile]",
+                "stmae bench train [--config bench-S,bench-S-dense] [--threads N] [--steps 10] [--warmup 5] [--rounds 1] [--format table|csv] [--device D] [--profile]",
                 "  bench-S: 16x112x112 clips, 2x16x16 patches, ViT-S 384x12x6, decoder 192x4x3, ratio 0.9, batch 4;",
                 "  bench-S-dense: the same with mask tokens in the encoder. Median step time after warm-up;",
                 "  csv columns config,threads,clips_per_s,gflops,peak_heap_mb,step_ms,steps,mean_step_ms,round",
@@ -46,9 +46,6 @@ final class BenchCommand implements Command, BooleanFlags {
                 "  --rounds R        run the configs in turn R times (a fresh model each run); the table ends with the",
                 "                    median over rounds of each round's sparse/dense speedup (robust to a machine whose",
                 "                    speed drifts over minutes)",
-                "  --interleave      build the configs' models once and take their steps in turn, one step of each per",
-                "                    round (--steps rounds, a row per step): the speedup is the median over steps taken",
-                "                    seconds apart. All models are held at once (bench-S and bench-S-dense: STMAE_HEAP=6g)",
                 "  --profile         also print the measured steps' time inside each kernel (matmuls by shape)",
                 "",
                 DeviceFlag.USAGE);
@@ -116,16 +113,14 @@ final class BenchCommand implements Command, BooleanFlags {
         int threads = args.integer("threads", org.stmae.tensor.Parallel.threads());
         int steps = args.integer("steps", 10), warmup = args.integer("warmup", 5), rounds = args.integer("rounds", 1);
         boolean csv = args.choice("format", "table", "table", "csv").equals("csv");
-        boolean profile = args.bool("profile"), interleave = args.bool("interleave");
+        boolean profile = args.bool("profile");
         args.string("device", "cpu");
         args.finish();
         if (threads < 1 || steps < 1 || warmup < 0 || rounds < 1)
             throw new UsageException("--threads, --steps and --rounds must be >= 1, --warmup >= 0");
-        if (interleave && (rounds > 1 || profile)) throw new UsageException("--interleave takes neither --rounds nor --profile");
         List<TrainBench.Result> rows = new ArrayList<>();
         try (DeviceFlag d = DeviceFlag.open(args)) {
-            if (interleave) rows.addAll(TrainBench.interleaved(configs, threads, warmup, steps));
-            else for (int round = 1; round <= rounds; round++) for (TrainBench.Config c : configs) {
+            for (int round = 1; round <= rounds; round++) for (TrainBench.Config c : configs) {
                 KernelProfile p = profile ? new KernelProfile() : null;
                 TrainBench.Result r = TrainBench.run(c, threads, warmup, steps, p).inRound(round);
                 rows.add(r);

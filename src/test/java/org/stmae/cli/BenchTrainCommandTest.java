@@ -35,24 +35,6 @@ class BenchTrainCommandTest {
     }
 
     @Test
-    void interleaveTakesTheConfigsStepsInTurnOneRowPerStep() {
-        CliRun r = CliRun.of("bench", "train", "--config", "tiny,tiny", "--steps", "3", "--warmup", "1", "--interleave", "--format", "csv");
-        assertEquals(0, r.rc(), r.errText());
-        List<String> lines = r.out().lines().toList();
-        assertEquals(7, lines.size(), r.out());
-        for (int i = 1; i <= 6; i++) {
-            String[] row = lines.get(i).split(",");
-            assertEquals("tiny", row[0], lines.get(i));
-            assertEquals("1", row[6], lines.get(i) + ": one step per row");
-            assertEquals(String.valueOf((i + 1) / 2), row[8], lines.get(i) + ": rounds 1, 1, 2, 2, 3, 3");
-            assertEquals(row[5], row[7], lines.get(i) + ": median and mean of one step");
-        }
-        CliRun bad = CliRun.of("bench", "train", "--config", "tiny", "--interleave", "--rounds", "2");
-        assertNotEquals(0, bad.rc());
-        assertTrue(bad.errText().contains("--interleave"), bad.errText());
-    }
-
-    @Test
     void profileListsTheKernelsOfAStepAndPutsTheBackendBack() {
         CliRun r = CliRun.of("bench", "train", "--config", "tiny", "--steps", "2", "--warmup", "1", "--profile");
         assertEquals(0, r.rc(), r.errText());
