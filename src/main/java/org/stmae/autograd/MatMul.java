@@ -78,11 +78,11 @@ public final class MatMul {
             Backend.Product dx = null, dw = null;
             if (x.needsGrad()) {
                 boolean add = x.hasGrad();
-                dx = product(false, false, rows, in, outF, g, w.value, x.gradTarget(), add);
+                dx = product(1, false, false, rows, in, outF, g, 0, w.value, 0, x.gradTarget(), 0, add);
             }
             if (w.needsGrad()) {
                 boolean add = w.hasGrad();
-                dw = product(true, false, outF, in, rows, g, x.value, w.gradTarget(), add);
+                dw = product(1, true, false, outF, in, rows, g, 0, x.value, 0, w.gradTarget(), 0, add);
             }
             if (dx != null && dw != null) Kernels.matmuls(dx, dw); // independent: the backend may run them at once
             else if (dx != null || dw != null) Kernels.matmul(dx != null ? dx : dw);
@@ -90,15 +90,16 @@ public final class MatMul {
         }, inputs);
     }
 
-    /** One dense product C (+)= op(A) op(B) of whole tensors, leading dimensions as {@link #mm} implies them. */
-    private static Backend.Product product(boolean tA, boolean tB, int m, int n, int k, Tensor a, Tensor b, Tensor c, boolean accumulate) {
-        return new Backend.Product(1, tA, tB, m, n, k, a, 0, tA ? m : k, 0, b, 0, tB ? k : n, 0, c, 0, n, 0, accumulate);
+    /** Contiguous batched product C = op(A) op(B) (+ C), leading dimensions implied by the shapes. */
+    private static Backend.Product product(int batch, boolean tA, boolean tB, int m, int n, int k,
+                                           Tensor a, int aBatch, Tensor b, int bBatch, Tensor c, int cBatch, boolean accumulate) {
+        return new Backend.Product(batch, tA, tB, m, n, k, a, 0, tA ? m : k, aBatch, b, 0, tB ? k : n, bBatch, c, 0, n, cBatch, accumulate);
     }
 
-    /** Contiguous batched product C = op(A) op(B) (+ C), leading dimensions implied by the shapes. */
+    /** Runs {@link #product}. */
     static void mm(int batch, boolean tA, boolean tB, int m, int n, int k,
                    Tensor a, int aBatch, Tensor b, int bBatch, Tensor c, int cBatch, boolean accumulate) {
-        Kernels.matmul(batch, tA, tB, m, n, k, a, 0, tA ? m : k, aBatch, b, 0, tB ? k : n, bBatch, c, 0, n, cBatch, accumulate);
+        Kernels.matmul(product(batch, tA, tB, m, n, k, a, aBatch, b, bBatch, c, cBatch, accumulate));
     }
 
     /**

@@ -123,11 +123,6 @@ public final class Kernels {
         return backend.sumOfSquares(x);
     }
 
-    public static void adamw(Tensor w, Tensor g, Tensor m, Tensor v, int n, float shrink, float b1, float a1,
-                             float b2, float a2, float stepSize, float bc2, float eps) {
-        backend.adamw(w, g, m, v, n, shrink, b1, a1, b2, a2, stepSize, bc2, eps);
-    }
-
     /** See {@link Backend#adamw(Tensor[], Tensor[], Tensor[], Tensor[], float[], float, float, float, float, float[], float, float)}. */
     public static void adamw(Tensor[] w, Tensor[] g, Tensor[] m, Tensor[] v, float[] shrink, float b1, float a1,
                              float b2, float a2, float[] stepSize, float bc2, float eps) {
