@@ -1,18 +1,20 @@
 package org.stmae.tensor;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The engine's own thread pool, sized by {@code -Dstmae.threads} (default: available processors).
  * Kernels split their outer loops over it; nothing uses the common pool, so a caller's own
  * parallel streams cannot starve the kernels and the thread count is exactly what was asked.
+ * Its workers are plain threads that spin a little between jobs (see {@link #SPIN_NANOS}).
  */
 public final class Parallel {
-    private static volatile ForkJoinPool pool;
+    private static volatile Worker[] workers;
     private static volatile int threads = configuredThreads();
+    /** The latest job a caller posted for the workers to help with; null once its caller is done. */
+    private static final AtomicReference<Shared> POSTED = new AtomicReference<>();
 
     private Parallel() {}
 
@@ -44,36 +46,91 @@ public final class Parallel {
     private static final ThreadLocal<boolean[]> IN_REGION = ThreadLocal.withInitial(() -> new boolean[1]);
 
     private static boolean nested() {
-        return ForkJoinTask.inForkJoinPool() && Thread.currentThread().getName().startsWith("stmae-kernel") || IN_REGION.get()[0];
+        return Thread.currentThread() instanceof Worker || IN_REGION.get()[0];
     }
 
     /** Changes the thread count (benchmarks compare 1 and 2 threads in one JVM). */
     public static synchronized void setThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("threads must be >= 1, got " + n);
         if (n == threads) return;
-        ForkJoinPool old = pool;
-        pool = null;
+        Worker[] old = workers;
+        workers = null;
         threads = n;
-        if (old != null) old.shutdown();
+        if (old != null)
+            for (Worker w : old) w.retire();
     }
 
     /** threads - 1 workers: the caller of forRange is the last one (an idle extra worker only woke to compete for a core). */
-    private static ForkJoinPool pool() {
-        ForkJoinPool p = pool;
-        if (p == null) {
+    private static Worker[] workers() {
+        Worker[] ws = workers;
+        if (ws == null) {
             synchronized (Parallel.class) {
-                if (pool == null) {
-                    pool = new ForkJoinPool(Math.max(1, threads - 1), fj -> {
-                        var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(fj);
-                        t.setName("stmae-kernel-" + t.getPoolIndex());
-                        t.setDaemon(true);
-                        return t;
-                    }, null, false);
+                if (workers == null) {
+                    Worker[] fresh = new Worker[Math.max(1, threads - 1)];
+                    for (int i = 0; i < fresh.length; i++) {
+                        fresh[i] = new Worker("stmae-kernel-" + i);
+                        fresh[i].start();
+                    }
+                    workers = fresh;
                 }
-                p = pool;
+                ws = workers;
             }
         }
-        return p;
+        return ws;
+    }
+
+    /**
+     * How long an idle worker spins for the next job before it parks. Kernels come one after
+     * another, about 15 us apart in a training step (bench-S: 12-15 ms a step outside kernels, for
+     * about a thousand calls), and a parked ForkJoinPool worker, as this pool had before, joined a
+     * call 15 us after it was posted (median; 20 us p90, 50 us after a 1 ms pause): every kernel
+     * split over two threads ran its first 15 us on one. A spinning worker joins within 1 us. The
+     * bench-S step with it, 10 rounds in one JVM: 0.977x and 0.993x. Spinning costs only the
+     * worker's own core, which is otherwise idle then.
+     */
+    private static final long SPIN_NANOS = 200_000;
+
+    /** A pool thread: helps with each posted job, spins a while for the next, then parks until woken. */
+    private static final class Worker extends Thread {
+        private volatile boolean parked, retired;
+
+        Worker(String name) {
+            super(name);
+            setDaemon(true);
+        }
+
+        void wake() {
+            if (parked) LockSupport.unpark(this);
+        }
+
+        void retire() {
+            retired = true;
+            LockSupport.unpark(this);
+        }
+
+        @Override
+        public void run() {
+            Shared seen = null;
+            long idleSince = System.nanoTime();
+            while (!retired) {
+                Shared job = POSTED.get();
+                if (job != seen) {
+                    seen = job; // null once its caller is done, so the job's data is not kept alive here
+                    if (job != null) {
+                        job.work();
+                        idleSince = System.nanoTime();
+                    }
+                } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    parked = true;
+                    // Re-read after announcing: a caller posting now either sees parked or is seen here.
+                    if (POSTED.get() == seen && !retired) LockSupport.park(this);
+                    parked = false;
+                    idleSince = System.nanoTime();
+                }
+            }
+        }
     }
 
     /** A body over the half-open range [from, to). */
@@ -87,11 +144,12 @@ public final class Parallel {
      * {@code grain} items. Runs inline when one thread is configured, the range is small, or the
      * caller is already inside a parallel region (nested parallelism would only add overhead).
      *
-     * <p>The caller works too: it wakes {@code threads - 1} pool workers and takes chunks from a
-     * shared counter alongside them, then waits only for chunks already taken. A worker that wakes
-     * late finds nothing left, and nobody waits for it. With the caller parked in {@code invoke}
-     * instead, every call paid two thread hand-offs (tens of microseconds in a VM), and a 2-thread
-     * layer norm of 156 x 384 took 46 us against 21 us on one thread.
+     * <p>The caller works too: it posts the job for the {@code threads - 1} workers (waking those
+     * that parked) and takes chunks from a shared counter alongside them, then waits only for
+     * chunks already taken. A worker that comes late finds nothing left, and nobody waits for it.
+     * With the caller parked in {@code invoke} instead, every call paid two thread hand-offs (tens
+     * of microseconds in a VM), and a 2-thread layer norm of 156 x 384 took 46 us against 21 us on
+     * one thread.
      */
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) return;
@@ -102,14 +160,15 @@ public final class Parallel {
             return;
         }
         Shared job = new Shared(body, n, Math.max(grain, (n + maxChunks - 1) / maxChunks));
-        ForkJoinPool p = pool();
-        for (int i = 0; i < Math.min(t, job.chunks) - 1; i++) p.execute(job::work);
+        POSTED.set(job);
+        for (Worker w : workers()) w.wake();
         boolean[] region = IN_REGION.get();
         region[0] = true;
         try {
             job.work();
         } finally {
             region[0] = false;
+            POSTED.compareAndSet(job, null); // a worker arriving now finds nothing to do, and the job's data can go
         }
         job.await();
     }

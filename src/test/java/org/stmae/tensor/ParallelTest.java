@@ -78,6 +78,37 @@ class ParallelTest {
     }
 
     /**
+     * A worker parked after a long idle spell (past its spinning) is woken by the next call: two
+     * chunks that each wait for the other to start can only finish if they run on two threads.
+     */
+    @Test
+    void aParkedWorkerWakesForTheNextCall() throws InterruptedException {
+        int saved = Parallel.threads();
+        Parallel.setThreads(2);
+        try {
+            for (int rep = 0; rep < 5; rep++) {
+                Thread.sleep(20); // far past the worker's spinning: it parks
+                java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(2);
+                boolean[] metEachOther = new boolean[2];
+                Thread[] ran = new Thread[2];
+                Parallel.forRange(2, 1, (from, to) -> {
+                    started.countDown();
+                    ran[from] = Thread.currentThread();
+                    try {
+                        metEachOther[from] = started.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                assertTrue(metEachOther[0] && metEachOther[1], "rep " + rep + ": the two chunks did not run at once");
+                assertNotSame(ran[0], ran[1], "rep " + rep);
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    /**
      * both: each side runs once; inside either, a kernel sees one thread (available() == 1) and a
      * nested forRange runs inline on that side's thread; a failure on either side reaches the
      * caller; with one thread configured the sides run in turn.
