@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -78,39 +79,108 @@ public final class TrainBench {
 
     private static Result measure(Config c, int threads, int warmup, int steps, KernelProfile profile) {
         Parallel.setThreads(threads);
-        MaskedAutoencoder model = Init.create(c.model(), 0);
-        List<Parameter> params = model.params.all();
-        Set<String> noDecay = new HashSet<>();
-        for (Parameter p : params) if (AdamW.isNoDecay(p)) noDecay.add(p.name);
-        AdamW opt = new AdamW(params, noDecay, 0.9, 0.95, 1e-8, 0.05);
-        Random rng = new Random(0);
-        MaeConfig m = c.model();
-        Tensor x = Tensor.zeros(c.batch(), m.inChans(), m.numFrames(), m.imgSize(), m.imgSize());
-        float[] v = x.data();
-        for (int i = 0; i < v.length; i++) v[i] = (float) rng.nextGaussian();
-        MaskingStrategy masking = MaskedAutoencoder.masking(m);
+        Stepper s = new Stepper(c);
         List<Double> times = new ArrayList<>();
-        Workspace workspace = new Workspace();
         for (int i = 0; i < warmup + steps; i++) {
             if (i == warmup) {
                 resetPeaks();
                 if (profile != null) profile.recording(true);
             }
-            long t0 = System.nanoTime();
-            try (Workspace.Scope step = workspace.open()) {
-                var out = model.forward(x, masking.sample(rng, c.batch()));
-                out.loss().backward();
-                opt.step(1e-4);
-                model.params.zeroGrad();
-            }
-            if (i >= warmup) times.add((System.nanoTime() - t0) / 1e9);
+            double t = s.step();
+            if (i >= warmup) times.add(t);
         }
         if (profile != null) profile.recording(false);
         double[] t = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double median = Median.of(t);
         double mean = times.stream().mapToDouble(Double::doubleValue).average().orElse(median);
-        double gflops = Flops.trainingStep(m, m.encoderMaskTokens()) * c.batch() / median / 1e9;
-        return new Result(c.name(), threads, c.batch() / median, gflops, peakHeapMb(), median * 1000, mean * 1000, steps, 1);
+        return new Result(c.name(), threads, c.batch() / median, s.flops / median / 1e9, peakHeapMb(), median * 1000, mean * 1000, steps, 1);
+    }
+
+    /** Seconds of measured steps per config and round in {@link #interleaved}. */
+    static final double BLOCK_SECONDS = 3.0;
+
+    /**
+     * The configs in turn on models built once (all held at once), a block of steps of each per
+     * round: one settling step, untimed, then steps for about {@link #BLOCK_SECONDS} (the count
+     * fixed per config from its last warm-up step). The settling step is there because a step
+     * right after another model's finds its caches full of that model (bench-S: 247-257 ms
+     * against 239-244 ms); the timed steps then run as in training, after a step of their own
+     * model. A round's blocks ran seconds apart, so its ratio sees one machine speed, where this
+     * VM's is not steady for long: one thread's SGEMM went from 157 to 105-120 GFLOP/s and back
+     * within seconds, same code and data. One row per config and round: the block's median.
+     */
+    public static List<Result> interleaved(List<Config> configs, int threads, int warmup, int rounds) {
+        Parallel.setThreads(threads);
+        List<Stepper> steppers = new ArrayList<>();
+        for (Config c : configs) steppers.add(new Stepper(c));
+        int[] perBlock = new int[steppers.size()];
+        for (int k = 0; k < steppers.size(); k++) {
+            double last = 0;
+            for (int i = 0; i < Math.max(1, warmup); i++) last = steppers.get(k).step();
+            perBlock[k] = (int) Math.max(1, Math.round(BLOCK_SECONDS / last));
+        }
+        resetPeaks();
+        double[][][] blocks = new double[rounds][steppers.size()][];
+        for (int r = 0; r < rounds; r++)
+            for (int k = 0; k < steppers.size(); k++) {
+                Stepper s = steppers.get(k);
+                s.step();
+                double[] t = blocks[r][k] = new double[perBlock[k]];
+                for (int i = 0; i < t.length; i++) t[i] = s.step();
+            }
+        double peak = peakHeapMb();
+        List<Result> rows = new ArrayList<>();
+        for (int r = 0; r < rounds; r++)
+            for (int k = 0; k < steppers.size(); k++) {
+                Stepper s = steppers.get(k);
+                double[] t = blocks[r][k];
+                double mean = Arrays.stream(t).average().orElseThrow();
+                Arrays.sort(t);
+                double median = Median.of(t);
+                rows.add(new Result(s.config.name(), threads, s.config.batch() / median, s.flops / median / 1e9, peak,
+                        median * 1000, mean * 1000, t.length, r + 1));
+            }
+        return rows;
+    }
+
+    /** One config's model, optimizer, synthetic clips and workspace, taking timed training steps. */
+    private static final class Stepper {
+        final Config config;
+        final MaskedAutoencoder model;
+        final AdamW opt;
+        final Tensor x;
+        final MaskingStrategy masking;
+        final Random rng = new Random(0);
+        final Workspace workspace = new Workspace();
+        /** FLOPs of one step (the batch). */
+        final double flops;
+
+        Stepper(Config c) {
+            config = c;
+            model = Init.create(c.model(), 0);
+            List<Parameter> params = model.params.all();
+            Set<String> noDecay = new HashSet<>();
+            for (Parameter p : params) if (AdamW.isNoDecay(p)) noDecay.add(p.name);
+            opt = new AdamW(params, noDecay, 0.9, 0.95, 1e-8, 0.05);
+            MaeConfig m = c.model();
+            x = Tensor.zeros(c.batch(), m.inChans(), m.numFrames(), m.imgSize(), m.imgSize());
+            float[] v = x.data();
+            for (int i = 0; i < v.length; i++) v[i] = (float) rng.nextGaussian();
+            masking = MaskedAutoencoder.masking(m);
+            flops = Flops.trainingStep(m, m.encoderMaskTokens()) * c.batch();
+        }
+
+        /** One step (forward, backward, AdamW); its wall time in seconds. */
+        double step() {
+            long t0 = System.nanoTime();
+            try (Workspace.Scope step = workspace.open()) {
+                var out = model.forward(x, masking.sample(rng, config.batch()));
+                out.loss().backward();
+                opt.step(1e-4);
+                model.params.zeroGrad();
+            }
+            return (System.nanoTime() - t0) / 1e9;
+        }
     }
 
     private static void resetPeaks() {

@@ -13,7 +13,7 @@ final class BenchCommand implements Command, BooleanFlags {
     public String name() { return "bench"; }
 
     @Override
-    public String[] booleanFlags() { return new String[] {"profile"}; }
+    public String[] booleanFlags() { return new String[] {"profile", "interleave"}; }
 
     public String summary() { return "benchmarks: matmul, decode, train"; }
 
@@ -38,7 +38,7 @@ final class BenchCommand implements Command, BooleanFlags {
                 "",
                 DecodeBench.USAGE,
                 "",
-                "stmae bench train [--config bench-S,bench-S-dense] [--threads N] [--steps 10] [--warmup 5] [--rounds 1] [--format table|csv] [--device D] [--profile]",
+                "stmae bench train [--config bench-S,bench-S-dense] [--threads N] [--steps 10] [--warmup 5] [--rounds 1] [--interleave] [--format table|csv] [--device D] [--profile]",
                 "  bench-S: 16x112x112 clips, 2x16x16 patches, ViT-S 384x12x6, decoder 192x4x3, ratio 0.9, batch 4;",
                 "  bench-S-dense: the same with mask tokens in the encoder. Median step time after warm-up;",
                 "  csv columns config,threads,clips_per_s,gflops,peak_heap_mb,step_ms,steps,mean_step_ms,round",
@@ -46,6 +46,11 @@ final class BenchCommand implements Command, BooleanFlags {
                 "  --rounds R        run the configs in turn R times (a fresh model each run); the table ends with the",
                 "                    median over rounds of each round's sparse/dense speedup (robust to a machine whose",
                 "                    speed drifts over minutes)",
+                "  --interleave      build the configs' models once and run them in turn within each round (default 10",
+                "                    rounds): per config one untimed settling step, then about 3 s of timed steps, a row",
+                "                    with their median; so both sides of a round's speedup ran seconds apart. Takes",
+                "                    neither --steps nor --profile. All models are held at once (bench-S and",
+                "                    bench-S-dense: STMAE_HEAP=8g)",
                 "  --profile         also print the measured steps' time inside each kernel (matmuls by shape)",
                 "",
                 DeviceFlag.USAGE);
@@ -111,16 +116,18 @@ final class BenchCommand implements Command, BooleanFlags {
             throw new UsageException(e.getMessage());
         }
         int threads = args.integer("threads", org.stmae.tensor.Parallel.threads());
-        int steps = args.integer("steps", 10), warmup = args.integer("warmup", 5), rounds = args.integer("rounds", 1);
+        boolean profile = args.bool("profile"), interleave = args.bool("interleave");
+        if (interleave && (args.has("steps") || profile)) throw new UsageException("--interleave takes neither --steps nor --profile");
+        int steps = args.integer("steps", 10), warmup = args.integer("warmup", 5), rounds = args.integer("rounds", interleave ? 10 : 1);
         boolean csv = args.choice("format", "table", "table", "csv").equals("csv");
-        boolean profile = args.bool("profile");
         args.string("device", "cpu");
         args.finish();
         if (threads < 1 || steps < 1 || warmup < 0 || rounds < 1)
             throw new UsageException("--threads, --steps and --rounds must be >= 1, --warmup >= 0");
         List<TrainBench.Result> rows = new ArrayList<>();
         try (DeviceFlag d = DeviceFlag.open(args)) {
-            for (int round = 1; round <= rounds; round++) for (TrainBench.Config c : configs) {
+            if (interleave) rows.addAll(TrainBench.interleaved(configs, threads, warmup, rounds));
+            else for (int round = 1; round <= rounds; round++) for (TrainBench.Config c : configs) {
                 KernelProfile p = profile ? new KernelProfile() : null;
                 TrainBench.Result r = TrainBench.run(c, threads, warmup, steps, p).inRound(round);
                 rows.add(r);

@@ -35,6 +35,31 @@ class BenchTrainCommandTest {
     }
 
     @Test
+    void interleaveRunsABlockOfEachConfigPerRound() {
+        CliRun r = CliRun.of("bench", "train", "--config", "tiny,tiny", "--rounds", "3", "--warmup", "1", "--interleave", "--format", "csv");
+        assertEquals(0, r.rc(), r.errText());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(7, lines.size(), r.out());
+        for (int i = 1; i <= 6; i++) {
+            String[] row = lines.get(i).split(",");
+            assertEquals("tiny", row[0], lines.get(i));
+            // A tiny step takes milliseconds: a block of about 3 s holds many (sized from a warm-up step,
+            // slower than those timed, so the block is no longer than that).
+            int steps = Integer.parseInt(row[6]);
+            double median = Double.parseDouble(row[5]);
+            assertTrue(steps > 5 && median > 0 && steps * median < 6000, lines.get(i) + ": steps in the block");
+            assertEquals(String.valueOf((i + 1) / 2), row[8], lines.get(i) + ": rounds 1, 1, 2, 2, 3, 3");
+        }
+        for (String[] bad : new String[][] {{"--steps", "4"}, {"--profile"}}) {
+            String[] argv = java.util.stream.Stream.concat(java.util.stream.Stream.of("bench", "train", "--config", "tiny", "--interleave"),
+                    java.util.Arrays.stream(bad)).toArray(String[]::new);
+            CliRun refused = CliRun.of(argv);
+            assertNotEquals(0, refused.rc(), String.join(" ", argv));
+            assertTrue(refused.errText().contains("--interleave"), refused.errText());
+        }
+    }
+
+    @Test
     void profileListsTheKernelsOfAStepAndPutsTheBackendBack() {
         CliRun r = CliRun.of("bench", "train", "--config", "tiny", "--steps", "2", "--warmup", "1", "--profile");
         assertEquals(0, r.rc(), r.errText());
