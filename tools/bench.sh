@@ -17,7 +17,10 @@ for w in $what; do
     train)
       echo "## train, JDK 17"; bin/stmae bench train --threads 2 --format csv 2>/dev/null
       [ -x $jdk25/bin/java ] && { echo "## train, JDK 25"; JAVA_HOME=$jdk25 bin/stmae bench train --threads 2 --format csv 2>/dev/null; }
-      echo "## train, PyTorch"; $py tools/reference/bench_train.py --threads 2 ;;
+      echo "## train, PyTorch"; $py tools/reference/bench_train.py --threads 2
+      # The sparse/dense ratio again with both models in one JVM, in blocks taken in turn (8 GB heap for both).
+      echo "## train interleaved, JDK 17"; STMAE_HEAP=8g bin/stmae bench train --threads 2 --interleave --format csv 2>/dev/null
+      [ -x $jdk25/bin/java ] && { echo "## train interleaved, JDK 25"; JAVA_HOME=$jdk25 STMAE_HEAP=8g bin/stmae bench train --threads 2 --interleave --format csv 2>/dev/null; } ;;
     decode)
       echo "## decode, JDK 17"; bin/stmae bench decode --workers 2 --format csv 2>/dev/null ;;
     *) echo "unknown benchmark $w" >&2; exit 2 ;;
