@@ -102,7 +102,7 @@ public final class TrainBench {
     /**
      * The configs in turn on models built once (all held at once), a block of steps of each per
      * round: one settling step, untimed, then steps for about {@link #BLOCK_SECONDS} (the count
-     * fixed per config from its last warm-up step). The settling step is there because a step
+     * fixed per config from its last warm-up step, at least 2). The settling step is there because a step
      * right after another model's finds its caches full of that model (bench-S: 247-257 ms
      * against 239-244 ms); the timed steps then run as in training, after a step of their own
      * model. A round's blocks ran seconds apart, so its ratio sees one machine speed, where this
@@ -117,7 +117,7 @@ public final class TrainBench {
         for (int k = 0; k < steppers.size(); k++) {
             double last = 0;
             for (int i = 0; i < Math.max(1, warmup); i++) last = steppers.get(k).step();
-            perBlock[k] = (int) Math.max(1, Math.round(BLOCK_SECONDS / last));
+            perBlock[k] = (int) Math.max(2, Math.round(BLOCK_SECONDS / last)); // a median of one step is one step's noise
         }
         resetPeaks();
         double[][][] blocks = new double[rounds][steppers.size()][];
