@@ -45,12 +45,10 @@ class BenchTrainCommandTest {
         for (int i = 1; i <= 4; i++) {
             String[] row = lines.get(i).split(",");
             assertEquals("tiny", row[0], lines.get(i));
-            // A tiny step takes milliseconds: a block of about 3 s holds many (sized from a warm-up step,
-            // slower than those timed, so the block is no longer than that).
-            int steps = Integer.parseInt(row[6]);
-            double median = Double.parseDouble(row[5]);
-            assertTrue(steps > 5 && median > 0 && steps * median < 6000, lines.get(i) + ": steps in the block");
+            assertTrue(Integer.parseInt(row[6]) >= 2 && Double.parseDouble(row[5]) > 0, lines.get(i) + ": at least two timed steps a block");
             assertEquals(String.valueOf((i + 1) / 2), row[8], lines.get(i) + ": rounds 1, 1, 2, 2");
+            // A config's block length is fixed once, from its last warm-up step: the same in every round.
+            if (i > 2) assertEquals(lines.get(i - 2).split(",")[6], row[6], lines.get(i - 2) + " / " + lines.get(i));
         }
         for (String[] bad : new String[][] {{"--steps", "4"}, {"--profile"}}) {
             String[] argv = Stream.concat(Stream.of("bench", "train", "--config", "tiny", "--interleave"), Arrays.stream(bad)).toArray(String[]::new);
