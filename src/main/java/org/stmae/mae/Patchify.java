@@ -17,7 +17,7 @@ public final class Patchify {
 
     /** video [N, C, T, H, W] -> [N, (T/u)(H/p)(W/p), u p p C]. */
     public static Tensor patchify(Tensor video, int p, int u) {
-        return cut(video, p, u, null, false);
+        return cut(video, null, p, u, null, false, null);
     }
 
     /**
@@ -26,7 +26,7 @@ public final class Patchify {
      * encoder sees 10 % of the tokens).
      */
     public static Tensor patchify(Tensor video, int p, int u, IntTensor ids) {
-        return cut(video, p, u, ids, false);
+        return cut(video, null, p, u, ids, false, null);
     }
 
     /**
@@ -35,20 +35,39 @@ public final class Patchify {
      * [D, C, u, p, p] is used as it is stored. {@code ids} null: every token.
      */
     public static Tensor convPatches(Tensor video, int p, int u, IntTensor ids) {
-        return cut(video, p, u, ids, true);
+        return cut(video, null, p, u, ids, true, null);
     }
 
     /** Floats of patch vectors per parallel chunk. */
     private static final int TOKEN_GRAIN = 1 << 14;
 
+    /** What {@link #patchifyFrames} does to each token's vector once it is cut. */
+    @FunctionalInterface
+    public interface TokenStep {
+        void apply(float[] patches, int offset, int dim);
+    }
+
     /**
-     * The tokens {@code ids} (null: all, in order) as patch vectors; tokens are independent
-     * copies, so the pool takes them in ranges (the targets of a bench-S step are 1,568 tokens
-     * of 768 values).
+     * {@code patchify(selectFrames(video, frames), p, u)} without the intermediate clip, and with
+     * {@code then} (if not null) applied to each token's vector right after it is cut, while it
+     * is in cache: the targets of a training step in one pass instead of three.
      */
-    private static Tensor cut(Tensor video, int p, int u, IntTensor ids, boolean convOrder) {
-        int[] s = checkVideo(video, p, u);
-        int n = s[0], l = (s[2] / u) * (s[3] / p) * (s[4] / p), dim = u * p * p * s[1];
+    public static Tensor patchifyFrames(Tensor video, int[] frames, int p, int u, TokenStep then) {
+        return cut(video, frames, p, u, null, false, then);
+    }
+
+    /**
+     * The tokens {@code ids} (null: all, in order) of the frames {@code frames} (null: all) as
+     * patch vectors, each then given to {@code then} (if not null); tokens are independent, so
+     * the pool takes them in ranges (the targets of a bench-S step are 1,568 tokens of 768 values).
+     */
+    private static Tensor cut(Tensor video, int[] frames, int p, int u, IntTensor ids, boolean convOrder, TokenStep then) {
+        int[] s = frames == null ? checkVideo(video, p, u) : checkVideo(video, frames.length, p, u);
+        int cutFrames = frames == null ? s[2] : frames.length;
+        if (frames != null)
+            for (int f : frames)
+                if (f < 0 || f >= s[2]) throw new IndexOutOfBoundsException("patchify: frame " + f + " outside [0, " + s[2] + ")");
+        int n = s[0], l = (cutFrames / u) * (s[3] / p) * (s[4] / p), dim = u * p * p * s[1];
         if (ids != null && (ids.dim() != 2 || ids.size(0) != n))
             throw new IllegalArgumentException("patchify: token ids " + Shapes.str(ids.shape()) + " are not [" + n + ", K]");
         int k = ids == null ? l : ids.size(1);
@@ -61,7 +80,8 @@ public final class Patchify {
             for (int bj = from; bj < to; bj++) {
                 int b = bj / k, j = ids == null ? bj % k : ids.data[bj];
                 if (convOrder) tokenConvOrder(patches, bj * dim, v, b, j, s, p, u);
-                else token(patches, bj * dim, v, b, j, s, p, u, true);
+                else token(patches, bj * dim, v, b, j, s, frames, p, u, true);
+                if (then != null) then.apply(patches, bj * dim, dim);
             }
         });
         return out;
@@ -77,14 +97,20 @@ public final class Patchify {
         int[] vs = {s[0], c, t, h, w};
         float[] patches = x.data(), v = out.data();
         for (int b = 0; b < s[0]; b++)
-            for (int j = 0; j < l; j++) token(patches, (b * l + j) * dim, v, b, j, vs, p, u, false);
+            for (int j = 0; j < l; j++) token(patches, (b * l + j) * dim, v, b, j, vs, null, p, u, false);
         return out;
     }
 
     private static int[] checkVideo(Tensor video, int p, int u) {
+        return checkVideo(video, video.dim() == 5 ? video.size(2) : 0, p, u);
+    }
+
+    /** The video's shape, checked to be [N, C, T, H, W] with H, W and the frames cut divisible by the patch. */
+    private static int[] checkVideo(Tensor video, int framesCut, int p, int u) {
         int[] s = video.shape();
-        if (s.length != 5 || s[3] % p != 0 || s[4] % p != 0 || s[2] % u != 0)
-            throw new IllegalArgumentException("patchify: video " + Shapes.str(s) + " is not [N, C, T, H, W] divisible by patch " + u + "x" + p + "x" + p);
+        if (s.length != 5 || s[3] % p != 0 || s[4] % p != 0 || framesCut % u != 0)
+            throw new IllegalArgumentException("patchify: video " + Shapes.str(s) + (s.length == 5 && framesCut == s[2] ? "" : " (" + framesCut + " frames of it)")
+                    + " is not [N, C, T, H, W] divisible by patch " + u + "x" + p + "x" + p);
         return s;
     }
 
@@ -92,14 +118,16 @@ public final class Patchify {
      * Copies token {@code j} of clip {@code b} between its patch vector at {@code patches[o..]}
      * (order as in the class comment) and the video [N, C, T, H, W] of shape {@code s}: into the
      * patch vector ({@code toPatches}) or back. Each row segment of p pixels is one contiguous
-     * read (or write) of the video.
+     * read (or write) of the video. Frame f of the tokens is the video's {@code frames[f]}, or f
+     * where {@code frames} is null.
      */
-    private static void token(float[] patches, int o, float[] video, int b, int j, int[] s, int p, int u, boolean toPatches) {
+    private static void token(float[] patches, int o, float[] video, int b, int j, int[] s, int[] frames, int p, int u, boolean toPatches) {
         int c = s[1], t = s[2], h = s[3], w = s[4], gh = h / p, gw = w / p, channel = t * h * w;
         int ti = j / (gh * gw), hi = j / gw % gh, wi = j % gw;
         for (int ui = 0; ui < u; ui++)
             for (int py = 0; py < p; py++, o += p * c) {
-                int row = ((b * c * t + ti * u + ui) * h + hi * p + py) * w + wi * p; // channel 0
+                int f = frames == null ? ti * u + ui : frames[ti * u + ui];
+                int row = ((b * c * t + f) * h + hi * p + py) * w + wi * p; // channel 0
                 for (int ch = 0; ch < c; ch++) {
                     int v = row + ch * channel, q = o + ch;
                     if (toPatches) for (int px = 0; px < p; px++) patches[q + px * c] = video[v + px];

@@ -22,15 +22,15 @@ public final class Targets {
     public static Tensor target(MaeConfig cfg, Tensor input) {
         // HOG is normalised per cell already; norm_pix_loss and target_norm apply to pixels only.
         if (cfg.target() == MaeConfig.Target.HOG) return Hog.target(cfg, input);
-        Tensor clip = Patchify.selectFrames(input, Patchify.targetFrameIndex(cfg.numFrames(), cfg.predTDim()));
-        if (!cfg.normPixLoss()) return Patchify.patchify(clip, cfg.patchSize(), cfg.tPredPatchSize());
-        if (cfg.targetNorm() == TargetNorm.MAE_ST) {
-            Tensor t = Patchify.patchify(clip, cfg.patchSize(), cfg.tPredPatchSize());
-            normalise(t.data(), t.size() / cfg.predDim(), cfg.predDim(), 1);
-            return t;
-        }
+        int[] frames = Patchify.targetFrameIndex(cfg.numFrames(), cfg.predTDim());
+        int p = cfg.patchSize(), u = cfg.tPredPatchSize();
+        if (!cfg.normPixLoss()) return Patchify.patchifyFrames(input, frames, p, u, null);
+        // mae_st: each token normalised as soon as it is cut (one pass over the target frames; with
+        // the frames copied out, then patchified, then normalised it took 2.0 ms of a bench-S step).
+        if (cfg.targetNorm() == TargetNorm.MAE_ST) return Patchify.patchifyFrames(input, frames, p, u, (x, o, dim) -> normaliseToken(x, o, dim, 1));
+        Tensor clip = Patchify.selectFrames(input, frames);
         if (cfg.inChans() == 3) clip = unnormaliseImageNet(clip);
-        Tensor t = Patchify.patchify(clip, cfg.patchSize(), cfg.tPredPatchSize());
+        Tensor t = Patchify.patchify(clip, p, u);
         normalise(t.data(), t.size() / cfg.predDim(), cfg.predDim(), cfg.inChans());
         return t;
     }
@@ -69,23 +69,23 @@ public final class Targets {
      * of a step on one thread).
      */
     static void normalise(float[] x, int tokens, int dim, int channels) {
-        Parallel.forRange(tokens, Math.max(1, 16384 / dim), (t0, t1) -> normalise(x, t0, t1, dim, channels));
+        Parallel.forRange(tokens, Math.max(1, 16384 / dim), (t0, t1) -> {
+            for (int t = t0; t < t1; t++) normaliseToken(x, t * dim, dim, channels);
+        });
     }
 
-    private static void normalise(float[] x, int from, int to, int dim, int channels) {
+    /** The token vector x[o, o + dim) normalised in place, as {@link #normalise} does each. */
+    private static void normaliseToken(float[] x, int o, int dim, int channels) {
         int per = dim / channels;
-        for (int t = from; t < to; t++) {
-            int o = t * dim;
-            for (int c = 0; c < channels; c++) {
-                double mean = sum(x, o + c, per, channels, 0, false) / per;
-                double var = sum(x, o + c, per, channels, mean, true) / (per - 1);
-                double denom = channels == 1 ? Math.sqrt(var + NORM_PIX_EPS) : Math.sqrt(var) + NORM_PIX_EPS;
-                float m = (float) mean, inv = (float) denom;
-                if (channels == 1) {
-                    for (int i = o; i < o + dim; i++) x[i] = (x[i] - m) / inv; // unit stride: C2 vectorizes it
-                } else {
-                    for (int i = o + c; i < o + dim; i += channels) x[i] = (x[i] - m) / inv;
-                }
+        for (int c = 0; c < channels; c++) {
+            double mean = sum(x, o + c, per, channels, 0, false) / per;
+            double var = sum(x, o + c, per, channels, mean, true) / (per - 1);
+            double denom = channels == 1 ? Math.sqrt(var + NORM_PIX_EPS) : Math.sqrt(var) + NORM_PIX_EPS;
+            float m = (float) mean, inv = (float) denom;
+            if (channels == 1) {
+                for (int i = o; i < o + dim; i++) x[i] = (x[i] - m) / inv; // unit stride: C2 vectorizes it
+            } else {
+                for (int i = o + c; i < o + dim; i += channels) x[i] = (x[i] - m) / inv;
             }
         }
     }

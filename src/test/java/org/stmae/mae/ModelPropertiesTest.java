@@ -53,6 +53,33 @@ class ModelPropertiesTest {
         assertArrayEquals(x.data(), back.data(), "seed " + seed);
     }
 
+    /**
+     * patchifyFrames is patchify of the selected frames (any frames, repeats allowed), with the
+     * per-token step applied to each token's vector and to nothing else; out-of-range frames refused.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void patchifyOfSomeFramesIsPatchifyOfTheirCopy(long seed) {
+        Random r = new Random(seed);
+        int n = 1 + r.nextInt(3), c = 1 + r.nextInt(3), u = 1 + r.nextInt(2), p = 1 + r.nextInt(3);
+        int t = 1 + r.nextInt(6), h = p * (1 + r.nextInt(3)), w = p * (1 + r.nextInt(3));
+        Tensor video = randn(r, n, c, t, h, w);
+        int[] frames = new int[u * (1 + r.nextInt(3))];
+        for (int i = 0; i < frames.length; i++) frames[i] = r.nextInt(t);
+        Tensor expected = Patchify.patchify(Patchify.selectFrames(video, frames), p, u);
+        assertArrayEquals(expected.data(), Patchify.patchifyFrames(video, frames, p, u, null).data(), "seed " + seed);
+        // The step sees each token's vector once: scale token k's values by (k + 2).
+        Tensor stepped = Patchify.patchifyFrames(video, frames, p, u, (x, o, dim) -> {
+            for (int i = o; i < o + dim; i++) x[i] *= o / dim + 2;
+        });
+        int dim = expected.size(2);
+        for (int i = 0; i < expected.size(); i++)
+            assertEquals(expected.data()[i] * (i / dim + 2), stepped.data()[i], "seed " + seed + " value " + i);
+        int[] bad = frames.clone();
+        bad[r.nextInt(bad.length)] = r.nextBoolean() ? t : -1;
+        assertThrows(IndexOutOfBoundsException.class, () -> Patchify.patchifyFrames(video, bad, p, u, null), "seed " + seed);
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void visibleTokenPatchifyIsRowsOfTheFullOne(long seed) {
