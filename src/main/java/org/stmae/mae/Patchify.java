@@ -48,9 +48,10 @@ public final class Patchify {
     }
 
     /**
-     * {@code patchify(selectFrames(video, frames), p, u)} without the intermediate clip, and with
-     * {@code then} (if not null) applied to each token's vector right after it is cut, while it
-     * is in cache: the targets of a training step in one pass instead of three.
+     * {@code patchify(selectFrames(video, frames), p, u)} without the intermediate clip ({@code
+     * frames} null: all of them, {@code patchify(video, p, u)}), and with {@code then} (if not
+     * null) applied to each token's vector right after it is cut, while it is in cache: the
+     * targets of a training step in one pass instead of three.
      */
     public static Tensor patchifyFrames(Tensor video, int[] frames, int p, int u, TokenStep then) {
         return cut(video, frames, p, u, null, false, then);

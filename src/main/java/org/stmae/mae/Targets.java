@@ -1,7 +1,6 @@
 package org.stmae.mae;
 
 import org.stmae.mae.MaeConfig.TargetNorm;
-import org.stmae.tensor.Parallel;
 import org.stmae.tensor.Tensor;
 
 /**
@@ -25,14 +24,14 @@ public final class Targets {
         int[] frames = Patchify.targetFrameIndex(cfg.numFrames(), cfg.predTDim());
         int p = cfg.patchSize(), u = cfg.tPredPatchSize();
         if (!cfg.normPixLoss()) return Patchify.patchifyFrames(input, frames, p, u, null);
-        // mae_st: each token normalised as soon as it is cut (one pass over the target frames; with
-        // the frames copied out, then patchified, then normalised it took 2.0 ms of a bench-S step).
-        if (cfg.targetNorm() == TargetNorm.MAE_ST) return Patchify.patchifyFrames(input, frames, p, u, (x, o, dim) -> normaliseToken(x, o, dim, 1));
+        // Each token normalised as soon as it is cut (one pass over the target frames; with the
+        // frames copied out, then patchified, then normalised it took 2.0 ms of a bench-S step).
+        if (cfg.targetNorm() == TargetNorm.MAE_ST) return Patchify.patchifyFrames(input, frames, p, u, (x, o, dim) -> normalise(x, o, dim, 1));
+        // VideoMAE un-normalises the pixels first, so its frames are copied out for that.
         Tensor clip = Patchify.selectFrames(input, frames);
         if (cfg.inChans() == 3) clip = unnormaliseImageNet(clip);
-        Tensor t = Patchify.patchify(clip, p, u);
-        normalise(t.data(), t.size() / cfg.predDim(), cfg.predDim(), cfg.inChans());
-        return t;
+        int channels = cfg.inChans();
+        return Patchify.patchifyFrames(clip, null, p, u, (x, o, dim) -> normalise(x, o, dim, channels));
     }
 
     static Tensor unnormaliseImageNet(Tensor clip) {
@@ -61,21 +60,12 @@ public final class Targets {
     }
 
     /**
-     * Normalises each token's vector of {@code dim} values in place. channels == 1: one mean and
-     * unbiased variance per token, (v - mean) / sqrt(var + eps) (mae_st). channels == C: the
-     * statistics are per channel over the interleaved (channel-fastest) values,
-     * (v - mean_c) / (sqrt(var_c) + eps) (VideoMAE). Statistics accumulate in double. Tokens
-     * are independent, so the pool takes them in ranges (bench-S: 1,568 tokens of 768 values, ~2 ms
-     * of a step on one thread).
+     * Normalises the token vector x[o, o + dim) in place. channels == 1: one mean and unbiased
+     * variance, (v - mean) / sqrt(var + eps) (mae_st). channels == C: the statistics are per
+     * channel over the interleaved (channel-fastest) values, (v - mean_c) / (sqrt(var_c) + eps)
+     * (VideoMAE). Statistics accumulate in double.
      */
-    static void normalise(float[] x, int tokens, int dim, int channels) {
-        Parallel.forRange(tokens, Math.max(1, 16384 / dim), (t0, t1) -> {
-            for (int t = t0; t < t1; t++) normaliseToken(x, t * dim, dim, channels);
-        });
-    }
-
-    /** The token vector x[o, o + dim) normalised in place, as {@link #normalise} does each. */
-    private static void normaliseToken(float[] x, int o, int dim, int channels) {
+    private static void normalise(float[] x, int o, int dim, int channels) {
         int per = dim / channels;
         for (int c = 0; c < channels; c++) {
             double mean = sum(x, o + c, per, channels, 0, false) / per;
