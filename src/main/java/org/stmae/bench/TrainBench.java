@@ -80,20 +80,17 @@ public final class TrainBench {
     private static Result measure(Config c, int threads, int warmup, int steps, KernelProfile profile) {
         Parallel.setThreads(threads);
         Stepper s = new Stepper(c);
-        List<Double> times = new ArrayList<>();
+        double[] times = new double[steps];
         for (int i = 0; i < warmup + steps; i++) {
             if (i == warmup) {
                 resetPeaks();
                 if (profile != null) profile.recording(true);
             }
             double t = s.step();
-            if (i >= warmup) times.add(t);
+            if (i >= warmup) times[i - warmup] = t;
         }
         if (profile != null) profile.recording(false);
-        double[] t = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double median = Median.of(t);
-        double mean = times.stream().mapToDouble(Double::doubleValue).average().orElse(median);
-        return new Result(c.name(), threads, c.batch() / median, s.flops / median / 1e9, peakHeapMb(), median * 1000, mean * 1000, steps, 1);
+        return s.result(times, threads, peakHeapMb(), 1);
     }
 
     /** Seconds of measured steps per config and round in {@link #interleaved}. */
@@ -131,15 +128,7 @@ public final class TrainBench {
         double peak = peakHeapMb();
         List<Result> rows = new ArrayList<>();
         for (int r = 0; r < rounds; r++)
-            for (int k = 0; k < steppers.size(); k++) {
-                Stepper s = steppers.get(k);
-                double[] t = blocks[r][k];
-                double mean = Arrays.stream(t).average().orElseThrow();
-                Arrays.sort(t);
-                double median = Median.of(t);
-                rows.add(new Result(s.config.name(), threads, s.config.batch() / median, s.flops / median / 1e9, peak,
-                        median * 1000, mean * 1000, t.length, r + 1));
-            }
+            for (int k = 0; k < steppers.size(); k++) rows.add(steppers.get(k).result(blocks[r][k], threads, peak, r + 1));
         return rows;
     }
 
@@ -168,6 +157,15 @@ public final class TrainBench {
             for (int i = 0; i < v.length; i++) v[i] = (float) rng.nextGaussian();
             masking = MaskedAutoencoder.masking(m);
             flops = Flops.trainingStep(m, m.encoderMaskTokens()) * c.batch();
+        }
+
+        /** The row for timed steps of {@code seconds} (sorted here): their median and mean. */
+        Result result(double[] seconds, int threads, double peakHeapMb, int round) {
+            double mean = Arrays.stream(seconds).average().orElseThrow();
+            Arrays.sort(seconds);
+            double median = Median.of(seconds);
+            return new Result(config.name(), threads, config.batch() / median, flops / median / 1e9, peakHeapMb,
+                    median * 1000, mean * 1000, seconds.length, round);
         }
 
         /** One step (forward, backward, AdamW); its wall time in seconds. */
